@@ -1,0 +1,82 @@
+/**
+ * The one error class that every store throws, with a stable code that callers
+ * can branch on.
+ */
+
+/**
+ * - `INVALID_TOKEN`: the input breaks the contract (a wrong type, no token to save).
+ * - `CONFLICT`: a user name or token value that another record holds.
+ * - `UNAVAILABLE`: the backend cannot be reached or is out of a resource; a retry later may work.
+ * - `CORRUPT`: stored data that cannot be read; it is never overwritten silently.
+ * - `CLOSED`: the store was closed.
+ * - `BACKEND`: any other backend failure, such as a missing privilege.
+ */
+export type TokenStoreErrorCode =
+  | 'INVALID_TOKEN'
+  | 'CONFLICT'
+  | 'UNAVAILABLE'
+  | 'CORRUPT'
+  | 'CLOSED'
+  | 'BACKEND';
+
+/** Where an error happened: the store's name and the operation. */
+export interface ErrorContext {
+  /** The store's name, such as `sqlite` or `file`. */
+  store?: string;
+  /** The operation, such as `saveToken`. */
+  operation?: string;
+  /** The backend's error. */
+  cause?: unknown;
+}
+
+/**
+ * An error of a token store. Its message names the store and the operation and
+ * never contains a token value or a client secret; the backend's error is `cause`.
+ */
+export class TokenStoreError extends Error {
+  override readonly name = 'TokenStoreError';
+  readonly code: TokenStoreErrorCode;
+  /** The store's name, when known. */
+  readonly store: string | undefined;
+  /** The operation that failed, when known. */
+  readonly operation: string | undefined;
+  /** The message without the store and operation prefix. */
+  readonly detail: string;
+
+  constructor(code: TokenStoreErrorCode, detail: string, context: ErrorContext = {}) {
+    super(formatMessage(detail, context), context.cause === undefined ? {} : { cause: context.cause });
+    this.code = code;
+    this.detail = detail;
+    this.store = context.store;
+    this.operation = context.operation;
+  }
+
+  /** Returns a copy of this error that names the given store and operation. */
+  withContext(store: string, operation: string): TokenStoreError {
+    if (this.store !== undefined && this.operation !== undefined) {
+      return this;
+    }
+    const error = new TokenStoreError(this.code, this.detail, {
+      store: this.store ?? store,
+      operation: this.operation ?? operation,
+      cause: this.cause,
+    });
+    error.stack = this.stack;
+    return error;
+  }
+}
+
+/** Tells whether `error` is a `TokenStoreError`, optionally with the given code. */
+export function isTokenStoreError(
+  error: unknown,
+  code?: TokenStoreErrorCode,
+): error is TokenStoreError {
+  return error instanceof TokenStoreError && (code === undefined || error.code === code);
+}
+
+function formatMessage(detail: string, { store, operation }: ErrorContext): string {
+  if (store === undefined) {
+    return operation === undefined ? detail : `${operation}: ${detail}`;
+  }
+  return `[tokenstore/${store}] ${operation ?? 'operation'} failed: ${detail}`;
+}
