@@ -66,12 +66,21 @@ export class TokenStoreError extends Error {
   }
 }
 
-/** Tells whether `error` is a `TokenStoreError`, optionally with the given code. */
+/**
+ * Tells whether `error` is a `TokenStoreError`, optionally with the given code. Unlike
+ * `instanceof`, it also recognises errors from another copy of this package, as
+ * installed when two packages resolve different versions of the core.
+ */
 export function isTokenStoreError(
   error: unknown,
   code?: TokenStoreErrorCode,
 ): error is TokenStoreError {
-  return error instanceof TokenStoreError && (code === undefined || error.code === code);
+  const isStoreError =
+    error instanceof TokenStoreError ||
+    (error instanceof Error &&
+      error.name === 'TokenStoreError' &&
+      typeof (error as { code?: unknown }).code === 'string');
+  return isStoreError && (code === undefined || (error as TokenStoreError).code === code);
 }
 
 function formatMessage(detail: string, { store, operation }: ErrorContext): string {

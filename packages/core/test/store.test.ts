@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import {
   TokenStoreError,
+  isTokenStoreError,
   createTokenStore,
   type LookupKey,
   type OAuthToken,
@@ -150,5 +151,24 @@ describe('createTokenStore', () => {
     release();
     await Promise.all([listing, closing]);
     expect(calls).toEqual(['list done', 'close']);
+  });
+});
+
+describe('isTokenStoreError', () => {
+  it('recognises the class and its code', () => {
+    const error = new TokenStoreError('CONFLICT', 'taken');
+    expect(isTokenStoreError(error)).toBe(true);
+    expect(isTokenStoreError(error, 'CONFLICT')).toBe(true);
+    expect(isTokenStoreError(error, 'CLOSED')).toBe(false);
+  });
+
+  it('recognises an error of another copy of the core by name and code', () => {
+    const foreign = Object.assign(new Error('x'), { name: 'TokenStoreError', code: 'CLOSED' });
+    expect(isTokenStoreError(foreign, 'CLOSED')).toBe(true);
+  });
+
+  it('rejects other errors', () => {
+    expect(isTokenStoreError(new Error('x'))).toBe(false);
+    expect(isTokenStoreError({ name: 'TokenStoreError', code: 'CLOSED' })).toBe(false);
   });
 });
