@@ -12,8 +12,24 @@ export default tseslint.config(
     },
   },
   {
-    // The demo and the conformance command are programs: printing is their job.
-    files: ['tooling/**', 'packages/conformance/src/cli.ts', 'packages/conformance/src/cli/**'],
+    // Plain JavaScript files are Node.js scripts and test fixtures.
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+      },
+    },
+  },
+  {
+    // Programs, scripts and test fixtures print: that is their job.
+    files: ['tooling/**', 'packages/*/test/**', 'packages/conformance/src/cli.ts'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -27,10 +27,12 @@ process.exit(commands[command](rest));
 function runDemo(demoArguments) {
   install();
   pnpm(['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']);
-  return spawnSync('node', [join(root, 'tooling/demo/dist/main.js'), ...demoArguments], {
-    cwd: root,
-    stdio: 'inherit',
-  }).status ?? 1;
+  return (
+    spawnSync('node', [join(root, 'tooling/demo/dist/main.js'), ...demoArguments], {
+      cwd: root,
+      stdio: 'inherit',
+    }).status ?? 1
+  );
 }
 
 function runTests() {

@@ -12,12 +12,7 @@
  * - `BACKEND`: any other backend failure, such as a missing privilege.
  */
 export type TokenStoreErrorCode =
-  | 'INVALID_TOKEN'
-  | 'CONFLICT'
-  | 'UNAVAILABLE'
-  | 'CORRUPT'
-  | 'CLOSED'
-  | 'BACKEND';
+  'INVALID_TOKEN' | 'CONFLICT' | 'UNAVAILABLE' | 'CORRUPT' | 'CLOSED' | 'BACKEND';
 
 /** Where an error happened: the store's name and the operation. */
 export interface ErrorContext {
@@ -44,7 +39,10 @@ export class TokenStoreError extends Error {
   readonly detail: string;
 
   constructor(code: TokenStoreErrorCode, detail: string, context: ErrorContext = {}) {
-    super(formatMessage(detail, context), context.cause === undefined ? {} : { cause: context.cause });
+    super(
+      formatMessage(detail, context),
+      context.cause === undefined ? {} : { cause: context.cause },
+    );
     this.code = code;
     this.detail = detail;
     this.store = context.store;

@@ -5,7 +5,13 @@
 import { randomUUID } from 'node:crypto';
 
 import { TokenStoreError } from './errors.js';
-import { UNIQUE_FIELDS, copyToken, type OAuthToken, type StoredToken, type UniqueField } from './token.js';
+import {
+  UNIQUE_FIELDS,
+  copyToken,
+  type OAuthToken,
+  type StoredToken,
+  type UniqueField,
+} from './token.js';
 import { carriesTokenValue } from './validate.js';
 
 /** Generates a record id: a random UUID, never derived from existing ids. */
