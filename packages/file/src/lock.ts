@@ -1,0 +1,272 @@
+/**
+ * The lock file `<store file>.lock`, which makes the read-modify-write of every save
+ * exclusive across processes. It is created with O_EXCL and holds the holder's pid,
+ * host name and creation time. A waiter polls with a short backoff until its deadline.
+ *
+ * A stale lock (its process no longer runs on this host, or its content is unreadable
+ * and old) is taken over. Two waiters may judge the same lock stale at once, so removal
+ * goes through a claim: a hard link `<lock>.break` to the lock file, made with link(2),
+ * which fails when the name exists. Only the waiter that made the claim, and finds that
+ * it points to the inode it judged stale, removes the lock. So no waiter ever removes a
+ * new lock that another waiter created after the stale one was gone.
+ */
+import { link, open, stat, unlink } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { TokenStoreError, type TokenStoreLogger } from '@tokenstore/core';
+
+import { FILE_MODE, removeIfPresent } from './atomic-write.js';
+import {
+  currentProcessIdentity,
+  isProcessRunning,
+  type ProcessIdentity,
+} from './process-identity.js';
+
+/**
+ * How old an unreadable lock file, or a claim to remove a stale lock, must be before
+ * it is taken for the leftover of a crash. A live holder writes its lock file's content
+ * right after creating it, and holds a claim for three system calls.
+ */
+export const STALE_AFTER_MS = 10_000;
+
+const FIRST_BACKOFF_MS = 2;
+const MAX_BACKOFF_MS = 64;
+
+// Filesystems without hard links answer link(2) with one of these.
+const NO_HARD_LINK_CODES = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK']);
+
+/** A lock this process holds. */
+export interface HeldLock {
+  /** Whether a stale lock had to be removed first, so a writer may have died mid-write. */
+  readonly tookOverStaleLock: boolean;
+  /** Removes the lock file, if it is still this lock's. */
+  release(): Promise<void>;
+}
+
+/** What `acquireLock` needs. */
+export interface LockRequest {
+  lockPath: string;
+  /** Epoch milliseconds after which the wait fails with `UNAVAILABLE`. */
+  deadline: number;
+  /** The wait's length, shown in the timeout message. */
+  timeoutMs: number;
+  logger?: TokenStoreLogger | undefined;
+}
+
+/** What a waiter reads from an existing lock file. */
+interface LockHolder {
+  dev: number;
+  ino: number;
+  mtimeMs: number;
+  /** `undefined` when the content is missing or not a lock record. */
+  identity: ProcessIdentity | undefined;
+}
+
+/**
+ * Takes the lock, waiting while another process holds it.
+ *
+ * @throws TokenStoreError `UNAVAILABLE` when the deadline passes first.
+ */
+export async function acquireLock(request: LockRequest): Promise<HeldLock> {
+  const { lockPath, deadline } = request;
+  let backoffMs = FIRST_BACKOFF_MS;
+  let tookOverStaleLock = false;
+
+  for (;;) {
+    const created = await tryCreateLock(lockPath);
+    if (created !== undefined) {
+      return new OwnLock(lockPath, created, tookOverStaleLock);
+    }
+
+    const holder = await readLockHolder(lockPath);
+    if (holder === undefined) {
+      continue; // released in the meantime
+    }
+    if ((await isStale(holder)) && (await removeStaleLock(lockPath, holder))) {
+      tookOverStaleLock = true;
+      request.logger?.warn?.(
+        `took over the stale lock file ${lockPath} (${describeHolder(holder)}, ${describeStaleness(holder)})`,
+      );
+      continue;
+    }
+
+    const remainingMs = deadline - Date.now();
+    if (remainingMs <= 0) {
+      throw lockTimeout(request, holder);
+    }
+    await sleep(Math.min(remainingMs, backoffMs * (0.5 + Math.random() / 2)));
+    backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+  }
+}
+
+/**
+ * Removes the lock file if it is still the inode that was judged stale; returns whether
+ * it did. Exported for tests of the race between two waiters.
+ */
+export async function removeStaleLock(
+  lockPath: string,
+  stale: Pick<LockHolder, 'dev' | 'ino'>,
+): Promise<boolean> {
+  const claimPath = `${lockPath}.break`;
+  try {
+    await link(lockPath, claimPath);
+  } catch (error) {
+    return handleFailedClaim(error, lockPath, claimPath);
+  }
+
+  try {
+    const claimed = await stat(claimPath);
+    if (claimed.dev !== stale.dev || claimed.ino !== stale.ino) {
+      return false;
+    }
+    // Only the holder of the claim removes a stale lock, and a dead holder never
+    // releases it, so the lock file is still the stale inode here.
+    await unlink(lockPath);
+    return true;
+  } finally {
+    await removeIfPresent(claimPath);
+  }
+}
+
+class OwnLock implements HeldLock {
+  readonly #lockPath: string;
+  readonly #file: { dev: number; ino: number };
+  readonly tookOverStaleLock: boolean;
+
+  constructor(lockPath: string, file: { dev: number; ino: number }, tookOverStaleLock: boolean) {
+    this.#lockPath = lockPath;
+    this.#file = file;
+    this.tookOverStaleLock = tookOverStaleLock;
+  }
+
+  async release(): Promise<void> {
+    const current = await statIfPresent(this.#lockPath);
+    if (current?.dev === this.#file.dev && current.ino === this.#file.ino) {
+      await unlink(this.#lockPath);
+    }
+  }
+}
+
+async function tryCreateLock(lockPath: string): Promise<{ dev: number; ino: number } | undefined> {
+  let handle;
+  try {
+    handle = await open(lockPath, 'wx', FILE_MODE);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
+    throw error;
+  }
+
+  try {
+    const identity = await currentProcessIdentity();
+    await handle.writeFile(JSON.stringify({ ...identity, createdAt: new Date().toISOString() }));
+    const { dev, ino } = await handle.stat();
+    await handle.close();
+    return { dev, ino };
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await removeIfPresent(lockPath);
+    throw error;
+  }
+}
+
+async function readLockHolder(lockPath: string): Promise<LockHolder | undefined> {
+  let handle;
+  try {
+    handle = await open(lockPath, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+
+  try {
+    // The content and the inode come from one descriptor, so they belong together.
+    const { dev, ino, mtimeMs } = await handle.stat();
+    const identity = parseIdentity(await handle.readFile('utf8'));
+    return { dev, ino, mtimeMs, identity };
+  } finally {
+    await handle.close();
+  }
+}
+
+function parseIdentity(text: string): ProcessIdentity | undefined {
+  let record: unknown;
+  try {
+    record = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const { pid, hostname, bootId, processStart } = (record ?? {}) as Record<string, unknown>;
+  // A pid of 0 or below would make process.kill() signal a whole process group.
+  if (!Number.isSafeInteger(pid) || (pid as number) <= 0 || typeof hostname !== 'string') {
+    return undefined;
+  }
+
+  const identity: ProcessIdentity = { pid: pid as number, hostname };
+  if (typeof bootId === 'string') identity.bootId = bootId;
+  if (typeof processStart === 'string') identity.processStart = processStart;
+  return identity;
+}
+
+async function isStale(holder: LockHolder): Promise<boolean> {
+  if (holder.identity === undefined) {
+    return Date.now() - holder.mtimeMs > STALE_AFTER_MS;
+  }
+  return !(await isProcessRunning(holder.identity));
+}
+
+async function handleFailedClaim(
+  error: unknown,
+  lockPath: string,
+  claimPath: string,
+): Promise<boolean> {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  if (code === 'ENOENT') {
+    return false;
+  }
+  if (code === 'EEXIST') {
+    // Another waiter is removing the lock, or died while doing so.
+    const claim = await statIfPresent(claimPath);
+    if (claim !== undefined && Date.now() - claim.ctimeMs > STALE_AFTER_MS) {
+      // NOTE: two waiters that both find an old claim may each remove a claim here;
+      // that needs a crash mid-removal followed by three waiters at once.
+      await removeIfPresent(claimPath);
+    }
+    return false;
+  }
+  if (NO_HARD_LINK_CODES.has(code)) {
+    throw new TokenStoreError(
+      'UNAVAILABLE',
+      `the lock file ${lockPath} is stale, but this filesystem cannot create the hard link ` +
+        'that removes it safely: remove the lock file by hand',
+      { cause: error },
+    );
+  }
+  throw error;
+}
+
+async function statIfPresent(path: string) {
+  try {
+    return await stat(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function describeHolder({ identity }: LockHolder): string {
+  return identity === undefined
+    ? 'unreadable content'
+    : `pid ${identity.pid} on host ${identity.hostname}`;
+}
+
+function describeStaleness({ identity }: LockHolder): string {
+  return identity === undefined ? `older than ${STALE_AFTER_MS} ms` : 'that process no longer runs';
+}
+
+function lockTimeout(request: LockRequest, holder: LockHolder): TokenStoreError {
+  return new TokenStoreError(
+    'UNAVAILABLE',
+    `timed out after ${request.timeoutMs} ms waiting for the lock file ${request.lockPath}, ` +
+      `held by ${describeHolder(holder)}. If that process no longer runs, remove the lock file`,
+  );
+}
