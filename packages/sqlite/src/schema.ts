@@ -175,9 +175,9 @@ export function outdatedTableError(
 // spaces, which breaks exact matching.
 function exactUniqueColumns(db: Database, table: string): Set<string> {
   const indexes = db
-    .prepare('SELECT name FROM pragma_index_list(?) WHERE "unique" = 1 AND partial = 0')
+    .prepare('SELECT name FROM pragma_index_list(?) WHERE "unique" AND NOT partial')
     .all(table) as { name: string }[];
-  const readKeys = db.prepare('SELECT name, coll FROM pragma_index_xinfo(?) WHERE key = 1');
+  const readKeys = db.prepare('SELECT name, coll FROM pragma_index_xinfo(?) WHERE key');
 
   const columns = new Set<string>();
   for (const index of indexes) {
