@@ -71,6 +71,16 @@ describe.concurrent('tokenstore-conformance', () => {
     expect(result.code).toBe(0);
   });
 
+  it('fails a case that leaves a rejection unhandled', async () => {
+    const result = await runCommand('test/fixtures/unhandled-rejection-store.mjs');
+
+    expect(result.stdout).toMatch(
+      /^fail {2}lifecycle: deletes one record by id: 1 promise rejection\(s\) went unhandled: Error: the driver callback failed after the delete$/m,
+    );
+    expect(lastLine(result.stdout)).toMatch(/^\d+ passed, [1-9]\d* failed, \d+ skipped$/);
+    expect(result.code).toBe(1);
+  });
+
   it('rejects a module without a subject', async () => {
     const result = await runCommand('test/fixtures/no-subject.mjs');
 

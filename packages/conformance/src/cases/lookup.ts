@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 
-import { assertRecord } from '../assert.js';
+import { assertRecord, assertSameRecords } from '../assert.js';
 import type { CaseGroup } from '../context.js';
 import { CLIENT_ID, CLIENT_SECRET } from '../fixtures.js';
 
@@ -126,6 +126,42 @@ export const lookupCases: CaseGroup = {
           await store.findToken({ ...OTHER_CREDENTIALS, refreshToken: alice.refreshToken(1) }),
           saved,
         );
+      },
+    },
+    {
+      name: 'keeps other users unchanged when one is updated',
+      async run({ open, fixtures: { alice, bob, carol } }) {
+        const store = await open();
+        const savedAlice = await store.saveToken(alice.record);
+        const savedBob = await store.saveToken(bob.record);
+        const savedCarol = await store.saveToken(carol.record);
+
+        const updatedBob = await store.saveToken({
+          userName: bob.userName,
+          accessToken: bob.accessToken(2),
+          refreshToken: bob.refreshToken(2),
+          apiDomain: 'https://www.zohoapis.eu',
+        });
+
+        assertSameRecords('records after the update', await store.getTokens(), [
+          savedAlice,
+          updatedBob,
+          savedCarol,
+        ]);
+        assert.equal(updatedBob.id, savedBob.id, 'the update created a record');
+        for (const [label, user, record] of [
+          ['alice', alice, savedAlice],
+          ['bob', bob, updatedBob],
+          ['carol', carol, savedCarol],
+        ] as const) {
+          const accessToken = record.accessToken;
+          assertRecord(
+            `${label} by user name`,
+            await store.findToken({ userName: user.userName }),
+            record,
+          );
+          assertRecord(`${label} by access token`, await store.findToken({ accessToken }), record);
+        }
       },
     },
     {
