@@ -23,11 +23,18 @@ import {
 } from './process-identity.js';
 
 /**
- * How old an unreadable lock file, or a claim to remove a stale lock, must be before
- * it is taken for the leftover of a crash. A live holder writes its lock file's content
- * right after creating it, and holds a claim for three system calls.
+ * How old a lock file with unreadable content must be before it is taken for the
+ * leftover of a writer that died between creating it and writing its content. A live
+ * holder writes the content right after creating the file, then checks that the lock
+ * file is still its own before it goes on.
  */
-export const STALE_AFTER_MS = 10_000;
+export const UNREADABLE_LOCK_STALE_MS = 2000;
+
+/**
+ * How old a claim to remove a stale lock must be before it is taken for the leftover of
+ * a waiter that died while removing the lock. A live waiter holds it for a few system calls.
+ */
+export const CLAIM_STALE_MS = 10_000;
 
 const FIRST_BACKOFF_MS = 2;
 const MAX_BACKOFF_MS = 64;
@@ -115,8 +122,10 @@ export async function removeStaleLock(
   }
 
   try {
-    const claimed = await stat(claimPath);
-    if (claimed.dev !== stale.dev || claimed.ino !== stale.ino) {
+    // Judged again through the claim, which is the same inode as the lock file: its
+    // content may have been written since the first reading.
+    const claimed = await readLockHolder(claimPath);
+    if (claimed?.dev !== stale.dev || claimed.ino !== stale.ino || !(await isStale(claimed))) {
       return false;
     }
     // Only the holder of the claim removes a stale lock, and a dead holder never
@@ -156,17 +165,24 @@ async function tryCreateLock(lockPath: string): Promise<{ dev: number; ino: numb
     throw error;
   }
 
+  let created;
   try {
     const identity = await currentProcessIdentity();
     await handle.writeFile(JSON.stringify({ ...identity, createdAt: new Date().toISOString() }));
-    const { dev, ino } = await handle.stat();
+    created = await handle.stat();
     await handle.close();
-    return { dev, ino };
   } catch (error) {
     await handle.close().catch(() => undefined);
     await removeIfPresent(lockPath);
     throw error;
   }
+
+  // A waiter may have taken the still empty file for a stale lock and replaced it.
+  const current = await statIfPresent(lockPath);
+  if (current?.dev !== created.dev || current.ino !== created.ino) {
+    return undefined;
+  }
+  return { dev: created.dev, ino: created.ino };
 }
 
 async function readLockHolder(lockPath: string): Promise<LockHolder | undefined> {
@@ -209,7 +225,7 @@ function parseIdentity(text: string): ProcessIdentity | undefined {
 
 async function isStale(holder: LockHolder): Promise<boolean> {
   if (holder.identity === undefined) {
-    return Date.now() - holder.mtimeMs > STALE_AFTER_MS;
+    return Date.now() - holder.mtimeMs > UNREADABLE_LOCK_STALE_MS;
   }
   return !(await isProcessRunning(holder.identity));
 }
@@ -226,7 +242,7 @@ async function handleFailedClaim(
   if (code === 'EEXIST') {
     // Another waiter is removing the lock, or died while doing so.
     const claim = await statIfPresent(claimPath);
-    if (claim !== undefined && Date.now() - claim.ctimeMs > STALE_AFTER_MS) {
+    if (claim !== undefined && Date.now() - claim.ctimeMs > CLAIM_STALE_MS) {
       // NOTE: two waiters that both find an old claim may each remove a claim here;
       // that needs a crash mid-removal followed by three waiters at once.
       await removeIfPresent(claimPath);
@@ -260,7 +276,9 @@ function describeHolder({ identity }: LockHolder): string {
 }
 
 function describeStaleness({ identity }: LockHolder): string {
-  return identity === undefined ? `older than ${STALE_AFTER_MS} ms` : 'that process no longer runs';
+  return identity === undefined
+    ? `older than ${UNREADABLE_LOCK_STALE_MS} ms`
+    : 'that process no longer runs';
 }
 
 function lockTimeout(request: LockRequest, holder: LockHolder): TokenStoreError {
