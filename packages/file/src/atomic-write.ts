@@ -17,13 +17,30 @@ export const FOLDER_MODE = 0o700;
  * Creates the folder and its missing parents with mode 0700, and returns the first
  * folder it created, or `undefined` when the folder existed. The mode is given to
  * `mkdir` itself, and the umask can only remove bits, so no folder is ever wider.
+ *
+ * The parents of created folders are fsynced, so that the new entries survive a power
+ * loss. A failed fsync goes to `onSyncError` because the folders exist either way.
  */
-export async function ensureFolder(folder: string): Promise<string | undefined> {
-  return mkdir(folder, { recursive: true, mode: FOLDER_MODE });
+export async function ensureFolder(
+  folder: string,
+  onSyncError: (error: unknown) => void,
+): Promise<string | undefined> {
+  const created = await mkdir(folder, { recursive: true, mode: FOLDER_MODE });
+  if (created === undefined) {
+    return undefined;
+  }
+
+  // Walks from the parent of `folder` up to the parent of the first created folder.
+  // `folder` itself is fsynced after the store file is renamed into it.
+  for (let parent = dirname(folder); ; parent = dirname(parent)) {
+    await syncFolder(parent).catch(onSyncError);
+    if (parent === dirname(created) || parent === dirname(parent)) break;
+  }
+  return created;
 }
 
 /**
- * Replaces `filePath` with a file that holds `text`, atomically: a reader sees the old
+ * Replaces `filePath` with a file that contains `text`, atomically: a reader sees the old
  * file or the new one, never a part of either. Returns the open handle of the new file,
  * which the caller must close.
  *
@@ -37,7 +54,7 @@ export async function replaceFileAtomically(
   onFolderSyncError: (error: unknown) => void,
 ): Promise<FileHandle> {
   const tempPath = join(dirname(filePath), tempFileName(filePath));
-  // 'wx' fails if the name exists; the mode applies at creation, never through a chmod.
+  // 'wx' fails if the name exists, and the mode applies at creation, never through a chmod.
   const handle = await open(tempPath, 'wx', FILE_MODE);
   try {
     await handle.writeFile(text, 'utf8');
@@ -75,7 +92,7 @@ export async function removeLeftoverTempFiles(filePath: string): Promise<number>
   return removed;
 }
 
-/** Removes a file; returns `false` when it did not exist. */
+/** Removes a file. Returns `false` when it did not exist. */
 export async function removeIfPresent(path: string): Promise<boolean> {
   try {
     await unlink(path);

@@ -3,9 +3,9 @@
  * on disk is still that version without reading it.
  *
  * Writers replace the file by renaming a new one over it, so a changed file has a new
- * inode. But a freed inode number can be given to the next new file (ext4 does this),
- * so a snapshot keeps its file open: an inode that is still open is not freed, and its
- * number cannot come back while the snapshot lives. Size and timestamps are compared
+ * inode. But a freed inode number can be given to the next new file (ext4 does this).
+ * So a snapshot keeps its file open, because an open inode is not freed, and its number
+ * cannot come back while the snapshot lives. Size and timestamps are compared
  * too, for programs that edit the file in place.
  */
 import { constants, type BigIntStats } from 'node:fs';
@@ -16,7 +16,7 @@ import { TokenStoreError } from '@tokenstore/core';
 import { parseRecords } from './format.js';
 import { TokenTable } from './token-table.js';
 
-/** What identifies one version of a file. */
+/** The identity and state of one version of a file. */
 export interface FileVersion {
   dev: bigint;
   ino: bigint;
@@ -30,7 +30,7 @@ export interface FileSnapshot {
   table: TokenTable;
   /** The version read, or `null` when the file did not exist. */
   version: FileVersion | null;
-  /** The open file that keeps the inode number unique; close it when replaced. */
+  /** The open file that keeps the inode number unique. Close it when the snapshot is replaced. */
   handle: FileHandle | undefined;
 }
 

@@ -40,7 +40,7 @@ import { TokenTable } from './token-table.js';
 export interface FileStoreOptions extends CommonStoreOptions {
   /**
    * The store file. A relative path is resolved against the working directory when the
-   * store is created. Missing folders are created with mode 0700 on the first save; the
+   * store is created. Missing folders are created with mode 0700 on the first save. The
    * lock file is this path with `.lock` appended.
    */
   path: string;
@@ -48,7 +48,7 @@ export interface FileStoreOptions extends CommonStoreOptions {
 
 /**
  * Creates a store that keeps its records in one local file. Nothing is read or created
- * before the first call; `timeoutMs` bounds how long a write waits for the lock.
+ * before the first call. `timeoutMs` bounds how long a write waits for the lock.
  *
  * @throws TypeError when `path` is not a non-empty string or `timeoutMs` is not a
  *   positive number.
@@ -57,7 +57,7 @@ export function createFileStore(options: FileStoreOptions): TokenStore {
   return createTokenStore('file', new FileBackend(options));
 }
 
-/** What a write does to the table it read: the next table, if anything changed, and its result. */
+/** The outcome of a write's change: the next table when anything changed, and the operation's result. */
 interface WriteOutcome<T> {
   table?: TokenTable;
   result: T;
@@ -166,7 +166,7 @@ class FileBackend implements TokenStoreBackend {
 
   /**
    * Runs `change` on the current table while holding the lock, and writes the table it
-   * returns. Writes of this object queue in order; the deadline covers the queue and the
+   * returns. Writes of this object queue in order, and the deadline covers the queue and the
    * lock together.
    */
   async #write<T>(
@@ -209,8 +209,8 @@ class FileBackend implements TokenStoreBackend {
       }
       return outcome.result;
     } finally {
-      // The write is done or has failed by now; a lock file that cannot be removed must
-      // not turn a completed save into a reported failure.
+      // The write is done or has failed by now. A lock file that cannot be removed must
+      // not turn a completed save into a reported failure, so the error is only logged.
       await lock
         .release()
         .catch((error: unknown) => this.#warn('releasing the lock file of', error));
@@ -228,7 +228,7 @@ class FileBackend implements TokenStoreBackend {
     try {
       version = await versionOfHandle(handle);
     } catch (error) {
-      // The new file is in place; without its version the next call reads it again.
+      // The new file is in place. Without its version, the next call reads it again.
       await handle.close().catch(() => undefined);
       this.#warn('reading the version of', error);
       this.#install(UNREAD);
@@ -238,7 +238,9 @@ class FileBackend implements TokenStoreBackend {
   }
 
   async #ensureFolder(): Promise<void> {
-    const created = await ensureFolder(dirname(this.#path));
+    const created = await ensureFolder(dirname(this.#path), (error) =>
+      this.#warn('fsync of a folder created for', error),
+    );
     if (created !== undefined) {
       this.#logger?.info?.(`created the folder ${created} with mode 0700`);
     }

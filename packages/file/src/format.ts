@@ -1,6 +1,6 @@
 /**
  * The store file's format: JSON Lines. The first line is a header that names the
- * format and its version; every further line is one record, keyed by the Zoho column
+ * format and its version. Every further line is one record, keyed by the Zoho column
  * names (`user_name`, `expiry_time`, ...). Parsing checks everything a record must be,
  * so that a damaged or foreign file is reported, never served or overwritten.
  */
@@ -28,7 +28,7 @@ const FIELD_BY_COLUMN: ReadonlyMap<string, TokenField> = new Map(
 );
 const STRING_FIELD_SET: ReadonlySet<TokenField> = new Set(STRING_FIELDS);
 
-// A column name that is safe and useful to show in a message; any other key of a
+// A column name that is safe and useful to show in a message. Any other key of a
 // damaged record is described without its text, because it could be a token.
 const PRINTABLE_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,39}$/;
 

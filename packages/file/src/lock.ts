@@ -1,7 +1,7 @@
 /**
  * The lock file `<store file>.lock`, which makes the read-modify-write of every save
- * exclusive across processes. It is created with O_EXCL and holds the holder's pid,
- * host name and creation time. A waiter polls with a short backoff until its deadline.
+ * exclusive across processes. It is created with O_EXCL and contains the pid, host
+ * name and creation time of its holder. A waiter polls with a short backoff until its deadline.
  *
  * A stale lock (its process no longer runs on this host, or its content is unreadable
  * and old) is taken over. Two waiters may judge the same lock stale at once, so removal
@@ -23,23 +23,24 @@ import {
 } from './process-identity.js';
 
 /**
- * How old a lock file with unreadable content must be before it is taken for the
- * leftover of a writer that died between creating it and writing its content. A live
+ * The age after which a lock file with unreadable content is taken for the leftover
+ * of a writer that died between creating it and writing its content. A live
  * holder writes the content right after creating the file, then checks that the lock
  * file is still its own before it goes on.
  */
 export const UNREADABLE_LOCK_STALE_MS = 2000;
 
 /**
- * How old a claim to remove a stale lock must be before it is taken for the leftover of
- * a waiter that died while removing the lock. A live waiter holds it for a few system calls.
+ * The age after which a claim to remove a stale lock is taken for the leftover of a
+ * waiter that died while removing the lock. A live waiter keeps its claim for a few
+ * system calls.
  */
 export const CLAIM_STALE_MS = 10_000;
 
 const FIRST_BACKOFF_MS = 2;
 const MAX_BACKOFF_MS = 64;
 
-// Filesystems without hard links answer link(2) with one of these.
+// Filesystems without hard links fail link(2) with one of these codes.
 const NO_HARD_LINK_CODES = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK']);
 
 /** A lock this process holds. */
@@ -50,7 +51,7 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
-/** What `acquireLock` needs. */
+/** The input of `acquireLock`. */
 export interface LockRequest {
   lockPath: string;
   /** Epoch milliseconds after which the wait fails with `UNAVAILABLE`. */
@@ -60,10 +61,14 @@ export interface LockRequest {
   logger?: TokenStoreLogger | undefined;
 }
 
-/** What a waiter reads from an existing lock file. */
-interface LockHolder {
+/** The device and inode of a lock file, which tell one lock file from the next. */
+interface LockFile {
   dev: number;
   ino: number;
+}
+
+/** An existing lock file, as a waiter reads it. */
+interface LockHolder extends LockFile {
   mtimeMs: number;
   /** `undefined` when the content is missing or not a lock record. */
   identity: ProcessIdentity | undefined;
@@ -107,13 +112,10 @@ export async function acquireLock(request: LockRequest): Promise<HeldLock> {
 }
 
 /**
- * Removes the lock file if it is still the inode that was judged stale; returns whether
- * it did. Exported for tests of the race between two waiters.
+ * Removes the lock file if it is still the inode that was judged stale, and returns
+ * whether it did. Exported for tests of the race between two waiters.
  */
-export async function removeStaleLock(
-  lockPath: string,
-  stale: Pick<LockHolder, 'dev' | 'ino'>,
-): Promise<boolean> {
+export async function removeStaleLock(lockPath: string, stale: LockFile): Promise<boolean> {
   const claimPath = `${lockPath}.break`;
   try {
     await link(lockPath, claimPath);
@@ -139,24 +141,21 @@ export async function removeStaleLock(
 
 class OwnLock implements HeldLock {
   readonly #lockPath: string;
-  readonly #file: { dev: number; ino: number };
+  readonly #file: LockFile;
   readonly tookOverStaleLock: boolean;
 
-  constructor(lockPath: string, file: { dev: number; ino: number }, tookOverStaleLock: boolean) {
+  constructor(lockPath: string, file: LockFile, tookOverStaleLock: boolean) {
     this.#lockPath = lockPath;
     this.#file = file;
     this.tookOverStaleLock = tookOverStaleLock;
   }
 
-  async release(): Promise<void> {
-    const current = await statIfPresent(this.#lockPath);
-    if (current?.dev === this.#file.dev && current.ino === this.#file.ino) {
-      await unlink(this.#lockPath);
-    }
+  release(): Promise<void> {
+    return removeOwnLockFile(this.#lockPath, this.#file);
   }
 }
 
-async function tryCreateLock(lockPath: string): Promise<{ dev: number; ino: number } | undefined> {
+async function tryCreateLock(lockPath: string): Promise<LockFile | undefined> {
   let handle;
   try {
     handle = await open(lockPath, 'wx', FILE_MODE);
@@ -165,24 +164,32 @@ async function tryCreateLock(lockPath: string): Promise<{ dev: number; ino: numb
     throw error;
   }
 
-  let created;
+  let created: LockFile | undefined;
   try {
+    const { dev, ino } = await handle.stat();
+    created = { dev, ino };
     const identity = await currentProcessIdentity();
     await handle.writeFile(JSON.stringify({ ...identity, createdAt: new Date().toISOString() }));
-    created = await handle.stat();
     await handle.close();
   } catch (error) {
     await handle.close().catch(() => undefined);
-    await removeIfPresent(lockPath);
+    if (created !== undefined) await removeOwnLockFile(lockPath, created);
     throw error;
   }
 
   // A waiter may have taken the still empty file for a stale lock and replaced it.
+  return (await isOwnLockFile(lockPath, created)) ? created : undefined;
+}
+
+async function isOwnLockFile(lockPath: string, own: LockFile): Promise<boolean> {
   const current = await statIfPresent(lockPath);
-  if (current?.dev !== created.dev || current.ino !== created.ino) {
-    return undefined;
+  return current?.dev === own.dev && current.ino === own.ino;
+}
+
+async function removeOwnLockFile(lockPath: string, own: LockFile): Promise<void> {
+  if (await isOwnLockFile(lockPath, own)) {
+    await unlink(lockPath);
   }
-  return { dev: created.dev, ino: created.ino };
 }
 
 async function readLockHolder(lockPath: string): Promise<LockHolder | undefined> {
@@ -243,8 +250,8 @@ async function handleFailedClaim(
     // Another waiter is removing the lock, or died while doing so.
     const claim = await statIfPresent(claimPath);
     if (claim !== undefined && Date.now() - claim.ctimeMs > CLAIM_STALE_MS) {
-      // NOTE: two waiters that both find an old claim may each remove a claim here;
-      // that needs a crash mid-removal followed by three waiters at once.
+      // NOTE: two waiters that both find an old claim may each remove a claim here.
+      // That needs a waiter killed mid-removal, then three waiters at once.
       await removeIfPresent(claimPath);
     }
     return false;

@@ -1,5 +1,5 @@
 /**
- * Who holds a lock, and whether that process still runs. On Linux the boot id and the
+ * The identity of a lock's holder, and the check whether that process still runs. On Linux the boot id and the
  * process start time are recorded too, so that a lock left before a reboot, or by a
  * process whose pid was later given to another one, is known to be stale.
  */

@@ -45,13 +45,13 @@ export class TokenTable {
     return [...this.#records.values()];
   }
 
-  /** Returns the record whose `key.field` holds exactly `key.value`, or `null`. */
+  /** Returns the record whose `key.field` equals `key.value` exactly, or `null`. */
   find(key: LookupKey): StoredToken | null {
     const id = key.field === 'id' ? key.value : this.holderOf(key.field, key.value);
     return id === undefined ? null : (this.#records.get(id) ?? null);
   }
 
-  /** Returns the id of the record that holds `value` in `field`, or `undefined`. */
+  /** Returns the id of the record whose `field` equals `value`, or `undefined`. */
   holderOf(field: UniqueField, value: string): string | undefined {
     return this.#idByValue.get(field)?.get(value);
   }

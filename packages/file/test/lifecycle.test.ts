@@ -48,7 +48,7 @@ describe('file store lifecycle', () => {
     await store.saveToken(ALICE);
     await other.saveToken(BOB);
     await store.getTokens();
-    // The store keeps the version it read open; this shows that the check sees it.
+    // The store keeps the version it read open, and the check finds it.
     expect(await openPathsIn(folder)).not.toEqual([]);
 
     await store.close();

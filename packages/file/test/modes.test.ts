@@ -60,7 +60,11 @@ describe('file store modes', () => {
       }
 
       const storeFile = join(folder, 'new', 'sub', 'tokens.jsonl');
+      // Temporary and lock files live for a fraction of a millisecond, but the polling
+      // finds hundreds of each during 200 writes on a 2-core machine.
       expect(seen.some((entry) => entry.path === storeFile)).toBe(true);
+      expect(seen.some((entry) => entry.path.endsWith('.tmp'))).toBe(true);
+      expect(seen.some((entry) => entry.path.endsWith('.lock'))).toBe(true);
       for (const entry of seen) {
         const expected = entry.path.endsWith('new') || entry.path.endsWith('sub') ? 0o700 : 0o600;
         expect(entry.mode.toString(8), entry.path).toBe(expected.toString(8));
