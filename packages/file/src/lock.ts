@@ -1,14 +1,16 @@
 /**
  * The lock file `<store file>.lock`, which makes the read-modify-write of every save
  * exclusive across processes. It is created with O_EXCL and contains the pid, host
- * name and creation time of its holder. A waiter polls with a short backoff until its deadline.
+ * name and creation time of its holder. A waiter polls with a short backoff until its
+ * deadline.
  *
  * A stale lock (its process no longer runs on this host, or its content is unreadable
  * and old) is taken over. Two waiters may judge the same lock stale at once, so removal
  * goes through a claim: a hard link `<lock>.break` to the lock file, made with link(2),
  * which fails when the name exists. Only the waiter that made the claim, and finds that
- * it points to the inode it judged stale, removes the lock. So no waiter ever removes a
- * new lock that another waiter created after the stale one was gone.
+ * it points to the inode it judged stale, removes the lock. So no waiter removes a new
+ * lock that another waiter created after the stale one was gone, unless a waiter died
+ * while holding a claim (see the NOTE in `handleFailedClaim`).
  */
 import { link, open, stat, unlink } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
