@@ -155,7 +155,7 @@ export function ensureTable(db: Database, table: string, options: EnsureTableOpt
   }
 }
 
-/** Builds the error that asks the user to run the upgrade step on a table. */
+/** Builds the error that names the upgrade step for a table in an older layout. */
 export function outdatedTableError(
   table: string,
   location: string,
@@ -171,8 +171,8 @@ export function outdatedTableError(
 }
 
 // Columns covered by a unique, non-partial index on that column alone whose collation
-// is BINARY. A NOCASE or RTRIM collation would make `=` fold case or ignore trailing
-// spaces, which breaks exact matching.
+// is BINARY. A NOCASE or RTRIM index would reject a value that differs from a stored one
+// only in case or trailing spaces, and the store would report a false CONFLICT.
 function exactUniqueColumns(db: Database, table: string): Set<string> {
   const indexes = db
     .prepare('SELECT name FROM pragma_index_list(?) WHERE "unique" AND NOT partial')

@@ -39,7 +39,10 @@ export type TokenStatements = Readonly<Record<StatementName, Statement>>;
 export function statementTexts(table: string): Readonly<Record<StatementName, string>> {
   const from = `FROM ${quoteIdentifier(table)}`;
   const select = `SELECT ${COLUMNS.join(', ')} ${from}`;
-  const findBy = (field: LookupField): string => `${select} WHERE ${ZOHO_COLUMNS[field]} = ?`;
+  // An explicit BINARY collation keeps matching exact even on a table whose columns were
+  // declared with another collation, such as NOCASE.
+  const findBy = (field: LookupField): string =>
+    `${select} WHERE ${ZOHO_COLUMNS[field]} = ? COLLATE BINARY`;
   const updated = COLUMNS.filter((column) => column !== ZOHO_COLUMNS.id);
 
   return {
@@ -54,8 +57,8 @@ export function statementTexts(table: string): Readonly<Record<StatementName, st
     update:
       `UPDATE ${quoteIdentifier(table)} ` +
       `SET ${updated.map((column) => `${column} = @${column}`).join(', ')} ` +
-      `WHERE ${ZOHO_COLUMNS.id} = @${ZOHO_COLUMNS.id}`,
-    deleteById: `DELETE ${from} WHERE ${ZOHO_COLUMNS.id} = ?`,
+      `WHERE ${ZOHO_COLUMNS.id} = @${ZOHO_COLUMNS.id} COLLATE BINARY`,
+    deleteById: `DELETE ${from} WHERE ${ZOHO_COLUMNS.id} = ? COLLATE BINARY`,
     deleteAll: `DELETE ${from}`,
     // Insertion order, so that getTokens() lists records the same way on every call.
     selectAll: `${select} ORDER BY rowid`,

@@ -159,6 +159,28 @@ describe('table', () => {
     expect((error as Error).message).toContain('upgradeSqliteTable');
   });
 
+  it('matches exactly on a column declared NOCASE', async () => {
+    const path = join(temporaryFolder(), 'tokens.db');
+    const db = openRawDatabase(path);
+    db.exec(
+      'CREATE TABLE oauthtoken (id TEXT NOT NULL PRIMARY KEY, user_name TEXT COLLATE NOCASE, ' +
+        'client_id TEXT, client_secret TEXT, refresh_token TEXT, access_token TEXT, grant_token TEXT, ' +
+        'expiry_time INTEGER, redirect_url TEXT, api_domain TEXT)',
+    );
+    db.exec(
+      'CREATE UNIQUE INDEX oauthtoken_user_name_key ON oauthtoken (user_name COLLATE BINARY)',
+    );
+    for (const column of ['access_token', 'refresh_token', 'grant_token']) {
+      db.exec(`CREATE UNIQUE INDEX oauthtoken_${column}_key ON oauthtoken (${column})`);
+    }
+    db.close();
+    const store = openStore({ path });
+    await store.saveToken(ALICE);
+
+    expect(await store.findToken({ userName: 'ALICE@example.test' })).toBeNull();
+    expect(await store.findToken({ userName: ALICE.userName })).not.toBeNull();
+  });
+
   it('is not created by a read-only store', async () => {
     const path = join(temporaryFolder(), 'tokens.db');
     openRawDatabase(path).close();
