@@ -25,7 +25,7 @@ export const UNIQUE_COLUMNS: ReadonlyMap<string, UniqueField> = new Map(
 const ID_COLUMN = ZOHO_COLUMNS.id;
 const EXPIRY_COLUMN = ZOHO_COLUMNS.expiresAt;
 
-/** The declared type of each column. TEXT has no length limit in SQLite. */
+/** The declared type of each column. TEXT takes values up to SQLite's limit of 1e9 bytes by default. */
 const COLUMN_TYPES: Readonly<Record<string, 'TEXT' | 'INTEGER'>> = Object.fromEntries(
   COLUMNS.map((column) => [column, column === EXPIRY_COLUMN ? 'INTEGER' : 'TEXT']),
 );
