@@ -38,8 +38,13 @@ function runDemo(demoArguments) {
 function runTests() {
   install();
   removeTestReports();
-  // --continue runs every package's tests even when one fails, so the summary is complete.
-  const status = pnpm(['exec', 'turbo', 'run', 'test', '--continue'], { check: false });
+  // --continue runs every package's tests even when one fails, so the summary is
+  // complete. --concurrency=1 runs one package at a time: the crash and multi-process
+  // tests spawn many processes, and two such packages at once on a two-core machine
+  // starved each other past their timeouts.
+  const status = pnpm(['exec', 'turbo', 'run', 'test', '--continue', '--concurrency=1'], {
+    check: false,
+  });
   const summary = summarizeTestReports();
   console.log(
     `\n${summary.passed} passed, ${summary.failed} failed` +

@@ -5,6 +5,8 @@
 
 /**
  * - `INVALID_TOKEN`: the input breaks the contract (a wrong type, no token to save).
+ * - `INVALID_OPTIONS`: a store was created with options it cannot use (thrown by the
+ *   factory, so that a configuration mistake never reads as a database failure).
  * - `CONFLICT`: a user name or token value that another record holds.
  * - `UNAVAILABLE`: the backend cannot be reached or is out of a resource; a retry later may work.
  * - `CORRUPT`: stored data that cannot be read; it is never overwritten silently.
@@ -12,7 +14,13 @@
  * - `BACKEND`: any other backend failure, such as a missing privilege.
  */
 export type TokenStoreErrorCode =
-  'INVALID_TOKEN' | 'CONFLICT' | 'UNAVAILABLE' | 'CORRUPT' | 'CLOSED' | 'BACKEND';
+  | 'INVALID_TOKEN'
+  | 'INVALID_OPTIONS'
+  | 'CONFLICT'
+  | 'UNAVAILABLE'
+  | 'CORRUPT'
+  | 'CLOSED'
+  | 'BACKEND';
 
 /** Where an error happened: the store's name and the operation. */
 export interface ErrorContext {
@@ -86,4 +94,16 @@ function formatMessage(detail: string, { store, operation }: ErrorContext): stri
     return operation === undefined ? detail : `${operation}: ${detail}`;
   }
   return `[tokenstore/${store}] ${operation ?? 'operation'} failed: ${detail}`;
+}
+
+/**
+ * Builds the `INVALID_OPTIONS` error that a store's factory (the `operation`, such as
+ * `createSqliteStore`) throws for an option it cannot use.
+ */
+export function invalidOptionsError(
+  store: string,
+  operation: string,
+  detail: string,
+): TokenStoreError {
+  return new TokenStoreError('INVALID_OPTIONS', `invalid options: ${detail}`, { store, operation });
 }

@@ -15,6 +15,7 @@ export {
 export {
   TokenStoreError,
   isTokenStoreError,
+  invalidOptionsError,
   type TokenStoreErrorCode,
   type ErrorContext,
 } from './errors.js';

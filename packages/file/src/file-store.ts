@@ -19,6 +19,7 @@ import {
   type TokenStore,
   type TokenStoreBackend,
   type TokenStoreLogger,
+  invalidOptionsError,
 } from '@tokenstore/core';
 
 import { ensureFolder, removeLeftoverTempFiles, replaceFileAtomically } from './atomic-write.js';
@@ -50,8 +51,8 @@ export interface FileStoreOptions extends CommonStoreOptions {
  * Creates a store that keeps its records in one local file. Nothing is read or created
  * before the first call. `timeoutMs` bounds how long a write waits for the lock.
  *
- * @throws TypeError when `path` is not a non-empty string or `timeoutMs` is not a
- *   positive number.
+ * @throws TokenStoreError `INVALID_OPTIONS` when `path` is not a non-empty string or
+ *   `timeoutMs` is not a positive number.
  */
 export function createFileStore(options: FileStoreOptions): TokenStore {
   return createTokenStore('file', new FileBackend(options));
@@ -76,11 +77,13 @@ class FileBackend implements TokenStoreBackend {
   constructor(options: FileStoreOptions) {
     const { path, timeoutMs = DEFAULT_TIMEOUT_MS, logger } = options;
     if (typeof path !== 'string' || path === '') {
-      throw new TypeError('createFileStore: options.path must be a non-empty string');
+      throw invalidOptionsError('file', 'createFileStore', 'path must be a non-empty string');
     }
     if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
-      throw new TypeError(
-        'createFileStore: options.timeoutMs must be a positive number of milliseconds',
+      throw invalidOptionsError(
+        'file',
+        'createFileStore',
+        'timeoutMs must be a positive number of milliseconds',
       );
     }
     this.#path = resolve(path);

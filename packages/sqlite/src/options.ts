@@ -1,5 +1,10 @@
 /** The options of `createSqliteStore` and `upgradeSqliteTable`, with their defaults and checks. */
-import { DEFAULT_TIMEOUT_MS, TokenStoreError, type CommonStoreOptions } from '@tokenstore/core';
+import {
+  DEFAULT_TIMEOUT_MS,
+  invalidOptionsError,
+  type CommonStoreOptions,
+  type TokenStoreError,
+} from '@tokenstore/core';
 
 /** Options of `createSqliteStore`. */
 export interface SqliteStoreOptions extends CommonStoreOptions {
@@ -53,14 +58,14 @@ const MAX_TIMEOUT_MS = 0x7fff_ffff;
 /**
  * Applies the defaults and checks every option.
  *
- * @throws TokenStoreError `BACKEND` naming the invalid option.
+ * @throws TokenStoreError `INVALID_OPTIONS` naming the invalid option.
  */
 export function resolveOptions(
   options: SqliteStoreOptions | SqliteUpgradeOptions,
   operation: string,
 ): ResolvedOptions {
   const invalid = (detail: string): TokenStoreError =>
-    new TokenStoreError('BACKEND', `invalid options: ${detail}`, { store: 'sqlite', operation });
+    invalidOptionsError('sqlite', operation, detail);
 
   if (typeof options !== 'object' || options === null) {
     throw invalid('expected an options object with a path');

@@ -204,7 +204,7 @@ describe('table', () => {
   ])('name with %s is rejected', (_label, table) => {
     const error = catchError(() => createSqliteStore({ path: ':memory:', table }));
 
-    expect(isTokenStoreError(error, 'BACKEND')).toBe(true);
+    expect(isTokenStoreError(error, 'INVALID_OPTIONS')).toBe(true);
     expect((error as Error).message).toContain('table must be');
   });
 
@@ -217,7 +217,7 @@ describe('table', () => {
   ])('options with %s are rejected', (_label, options) => {
     const error = catchError(() => createSqliteStore(options));
 
-    expect(isTokenStoreError(error, 'BACKEND')).toBe(true);
+    expect(isTokenStoreError(error, 'INVALID_OPTIONS')).toBe(true);
     expect((error as Error).message).toContain('invalid options');
   });
 });
