@@ -23,7 +23,6 @@ import {
 import { startFixture } from './fixture-process.js';
 
 const KILLS = 200;
-const CHAINS = 2;
 const MAX_KILL_DELAY_MS = 20;
 
 describe('sqlite store under SIGKILL', () => {
@@ -33,15 +32,10 @@ describe('sqlite store under SIGKILL', () => {
     for (const user of [ALICE, BOB, CAROL]) await seed.saveToken(user);
     await seed.close();
 
-    // Two chains of writers on the same file use both cores, and a kill in one chain
-    // also lands while the other chain's writer or reader works.
-    const roundsPerChain = KILLS / CHAINS;
-    await Promise.all(
-      Array.from({ length: CHAINS }, (_, chain) =>
-        killWritersInTurn(path, `chain${chain}`, roundsPerChain),
-      ),
-    );
-  }, 120_000);
+    // One writer at a time: two writers that loop on saves starve each other's busy
+    // handler on a loaded two-core machine, which would test the lock, not the crash.
+    await killWritersInTurn(path, 'writer', KILLS);
+  }, 300_000);
 });
 
 async function killWritersInTurn(path: string, chain: string, rounds: number): Promise<void> {
