@@ -10,8 +10,12 @@ import { assertRecord, assertRejectsWithCode, assertSameRecords } from '../asser
 import type { CaseGroup } from '../context.js';
 import { CLIENT_ID, CLIENT_SECRET, EXPIRES_AT } from '../fixtures.js';
 
-/** Values of the wrong type for a string field, with how a message names them. */
+/**
+ * Values a string field cannot take, with how a message names them. A lone UTF-16
+ * surrogate has no UTF-8 form, so no SQL or document store could give it back.
+ */
 const WRONG_STRING_VALUES: ReadonlyArray<readonly [string, unknown]> = [
+  ['a string with a lone surrogate', 'token-\uD800-value'],
   ['a number', 42],
   ['a boolean', true],
   ['an object', { value: 'x' }],
