@@ -107,3 +107,28 @@ export function invalidOptionsError(
 ): TokenStoreError {
   return new TokenStoreError('INVALID_OPTIONS', `invalid options: ${detail}`, { store, operation });
 }
+
+/**
+ * Throws `INVALID_OPTIONS` when `options` is not an object or names an option outside
+ * `known`, so that a misspelt option (`tableName` for `table`) never falls back to a
+ * default in silence.
+ */
+export function checkOptionNames(
+  store: string,
+  operation: string,
+  options: unknown,
+  known: readonly string[],
+): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw invalidOptionsError(store, operation, 'expected an options object');
+  }
+  const unknown = Object.keys(options).filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    const names = unknown.map((name) => JSON.stringify(name.slice(0, 40))).join(', ');
+    throw invalidOptionsError(
+      store,
+      operation,
+      `unknown option ${names}; the options are ${known.join(', ')}`,
+    );
+  }
+}

@@ -16,6 +16,7 @@ export {
   TokenStoreError,
   isTokenStoreError,
   invalidOptionsError,
+  checkOptionNames,
   type TokenStoreErrorCode,
   type ErrorContext,
 } from './errors.js';

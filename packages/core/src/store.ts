@@ -73,9 +73,21 @@ export interface CommonStoreOptions {
 /** The default of `CommonStoreOptions.timeoutMs`. */
 export const DEFAULT_TIMEOUT_MS = 5000;
 
-/** Builds a `TokenStore` named `name` (used in error messages) over a backend. */
+/**
+ * Builds a `TokenStore` named `name` (used in error messages) over a backend. Its
+ * methods are bound, so they also work when passed around on their own.
+ */
 export function createTokenStore(name: string, backend: TokenStoreBackend): TokenStore {
-  return new ManagedTokenStore(name, backend);
+  const store = new ManagedTokenStore(name, backend);
+  return {
+    findToken: store.findToken.bind(store),
+    saveToken: store.saveToken.bind(store),
+    deleteToken: store.deleteToken.bind(store),
+    getTokens: store.getTokens.bind(store),
+    deleteTokens: store.deleteTokens.bind(store),
+    findTokenById: store.findTokenById.bind(store),
+    close: store.close.bind(store),
+  };
 }
 
 class ManagedTokenStore implements TokenStore {

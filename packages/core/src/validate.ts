@@ -73,9 +73,16 @@ export function carriesTokenValue(token: OAuthToken): boolean {
 /** Returns the type of a value as a message shows it, never the value itself. */
 export function describeType(value: unknown): string {
   if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  return `a ${typeof value}`;
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) return 'NaN';
+    if (!Number.isFinite(value)) return String(value);
+    if (!Number.isInteger(value)) return 'a fractional number';
+    if (!Number.isSafeInteger(value)) return 'an integer beyond the safe range';
+    return 'a number';
+  }
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 function checkString(field: string, value: unknown): string {

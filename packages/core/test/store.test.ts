@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import {
   TokenStoreError,
+  checkOptionNames,
   isTokenStoreError,
   createTokenStore,
   type LookupKey,
@@ -170,5 +171,39 @@ describe('isTokenStoreError', () => {
   it('rejects other errors', () => {
     expect(isTokenStoreError(new Error('x'))).toBe(false);
     expect(isTokenStoreError({ name: 'TokenStoreError', code: 'CLOSED' })).toBe(false);
+  });
+});
+
+describe('createTokenStore methods', () => {
+  it('work when called detached from the store', async () => {
+    const { backend } = recordingBackend();
+    const { findTokenById, close } = createTokenStore('test', backend);
+    expect(await findTokenById('tok-1')).toMatchObject({ id: 'tok-1' });
+    await close();
+  });
+});
+
+describe('checkOptionNames', () => {
+  it('accepts known option names', () => {
+    expect(() =>
+      checkOptionNames('test', 'createTestStore', { path: 'x' }, ['path']),
+    ).not.toThrow();
+  });
+
+  it('rejects a misspelt option by name', () => {
+    let error: unknown;
+    try {
+      checkOptionNames('test', 'createTestStore', { tableName: 'x' }, ['path', 'table']);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isTokenStoreError(error, 'INVALID_OPTIONS')).toBe(true);
+    expect((error as Error).message).toContain('"tableName"');
+  });
+
+  it.each([undefined, null, 'path', []])('rejects %j as options', (options) => {
+    expect(() => checkOptionNames('test', 'createTestStore', options, ['path'])).toThrow(
+      TokenStoreError,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { TokenStoreError, normalizeId, normalizeToken } from '../src/index.js';
+import { TokenStoreError, describeType, normalizeId, normalizeToken } from '../src/index.js';
 
 function invalidDetail(run: () => unknown): string {
   try {
@@ -81,5 +81,21 @@ describe('normalizeId', () => {
 
   it.each([7, null, undefined, { $ne: null }])('rejects %j', (id) => {
     invalidDetail(() => normalizeId(id));
+  });
+});
+
+describe('describeType', () => {
+  it.each([
+    [{}, 'an object'],
+    [undefined, 'undefined'],
+    [null, 'null'],
+    [[], 'an array'],
+    [1.5, 'a fractional number'],
+    [2 ** 60, 'an integer beyond the safe range'],
+    [Number.NaN, 'NaN'],
+    [7, 'a number'],
+    [true, 'a boolean'],
+  ])('describes %j as %s', (value, expected) => {
+    expect(describeType(value)).toBe(expected);
   });
 });

@@ -19,6 +19,7 @@ import {
   type TokenStore,
   type TokenStoreBackend,
   type TokenStoreLogger,
+  checkOptionNames,
   invalidOptionsError,
 } from '@tokenstore/core';
 
@@ -75,6 +76,7 @@ class FileBackend implements TokenStoreBackend {
   #installs = 0;
 
   constructor(options: FileStoreOptions) {
+    checkOptionNames('file', 'createFileStore', options, ['path', 'timeoutMs', 'logger']);
     const { path, timeoutMs = DEFAULT_TIMEOUT_MS, logger } = options;
     if (typeof path !== 'string' || path === '') {
       throw invalidOptionsError('file', 'createFileStore', 'path must be a non-empty string');

@@ -161,7 +161,7 @@ function checkValue(
     if (typeof value !== 'string' || value === '') {
       throw corrupt(
         filePath,
-        `line ${lineNumber}: ${column} must be a non-empty string, got ${describeValueType(value)}`,
+        `line ${lineNumber}: ${column} must be a non-empty string, got ${describeStringValue(value)}`,
       );
     }
     return value;
@@ -170,7 +170,7 @@ function checkValue(
     throw corrupt(
       filePath,
       `line ${lineNumber}: ${column} must be an integer of epoch milliseconds, ` +
-        `got ${describeValueType(value)}`,
+        `got ${describeType(value)}`,
     );
   }
   return value;
@@ -227,11 +227,8 @@ function describeKey(key: string): string {
   return PRINTABLE_KEY.test(key) ? JSON.stringify(key) : '(name not shown)';
 }
 
-function describeValueType(value: unknown): string {
-  if (value === '') return 'an empty string';
-  if (typeof value === 'number' && Number.isFinite(value))
-    return 'a number that is not a safe integer';
-  return describeType(value);
+function describeStringValue(value: unknown): string {
+  return value === '' ? 'an empty string' : describeType(value);
 }
 
 function corrupt(filePath: string, problem: string): TokenStoreError {

@@ -14,6 +14,7 @@ import { UNIQUE_COLUMNS } from './schema.js';
 export function classifySqliteError(
   error: unknown,
   timeoutMs: number,
+  path: string,
 ): TokenStoreError | undefined {
   const code = sqliteCode(error);
   if (code === undefined) {
@@ -47,7 +48,8 @@ export function classifySqliteError(
   ) {
     return fail(
       'BACKEND',
-      'cannot open or access the database file: check that it exists and its permissions',
+      `cannot open or access the database file ${path}: check that it is a file, ` +
+        'that its folder exists, and their permissions',
     );
   }
   return conflictFromConstraint(error);
@@ -82,11 +84,12 @@ export function toStoreError(
   error: unknown,
   operation: string,
   timeoutMs: number,
+  path: string,
 ): TokenStoreError {
   if (error instanceof TokenStoreError) {
     return error.withContext('sqlite', operation);
   }
-  const classified = classifySqliteError(error, timeoutMs);
+  const classified = classifySqliteError(error, timeoutMs, path);
   if (classified !== undefined) {
     return classified.withContext('sqlite', operation);
   }

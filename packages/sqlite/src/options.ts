@@ -1,6 +1,7 @@
 /** The options of `createSqliteStore` and `upgradeSqliteTable`, with their defaults and checks. */
 import {
   DEFAULT_TIMEOUT_MS,
+  checkOptionNames,
   invalidOptionsError,
   type CommonStoreOptions,
   type TokenStoreError,
@@ -48,6 +49,9 @@ export interface ResolvedOptions {
   logger: CommonStoreOptions['logger'];
 }
 
+const UPGRADE_OPTION_NAMES = ['path', 'table', 'timeoutMs', 'logger'];
+const STORE_OPTION_NAMES = [...UPGRADE_OPTION_NAMES, 'readonly'];
+
 // A table name goes into SQL text (it cannot be a placeholder), so it is restricted to
 // characters that never need escaping inside a quoted identifier.
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -70,6 +74,12 @@ export function resolveOptions(
   if (typeof options !== 'object' || options === null) {
     throw invalid('expected an options object with a path');
   }
+  checkOptionNames(
+    'sqlite',
+    operation,
+    options,
+    operation === 'createSqliteStore' ? STORE_OPTION_NAMES : UPGRADE_OPTION_NAMES,
+  );
   const { path, table = DEFAULT_TABLE, timeoutMs = DEFAULT_TIMEOUT_MS, logger } = options;
   const readonly = 'readonly' in options ? (options.readonly ?? false) : false;
 

@@ -89,7 +89,7 @@ class SqliteBackend implements TokenStoreBackend {
   }
 
   classifyError(error: unknown): TokenStoreError | undefined {
-    return classifySqliteError(error, this.#options.timeoutMs);
+    return classifySqliteError(error, this.#options.timeoutMs, this.#options.path);
   }
 
   #findRecord(statements: TokenStatements, key: LookupKey): StoredToken | null {

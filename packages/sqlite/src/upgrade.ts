@@ -73,7 +73,7 @@ export async function upgradeSqliteTable(
       db.close();
     }
   } catch (error) {
-    throw toStoreError(error, OPERATION, timeoutMs);
+    throw toStoreError(error, OPERATION, timeoutMs, path);
   }
 }
 

@@ -114,7 +114,7 @@ describe('sqlite store errors', () => {
       code,
     });
 
-    const classified = classifySqliteError(cause, 5000);
+    const classified = classifySqliteError(cause, 5000, 'tokens.db');
 
     expect(classified?.code).toBe(expected);
     expect(classified?.cause).toBe(cause);
@@ -123,7 +123,7 @@ describe('sqlite store errors', () => {
   it('leaves other errors to the core', () => {
     const cause = Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR_WRITE' });
 
-    expect(classifySqliteError(cause, 5000)).toBeUndefined();
-    expect(classifySqliteError(new TypeError('not SQLite'), 5000)).toBeUndefined();
+    expect(classifySqliteError(cause, 5000, 'tokens.db')).toBeUndefined();
+    expect(classifySqliteError(new TypeError('not SQLite'), 5000, 'tokens.db')).toBeUndefined();
   });
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { isTokenStoreError } from '@tokenstore/core';
 import { describe, expect, it } from 'vitest';
 
-import { createSqliteStore } from '../src/index.js';
+import { createSqliteStore, type SqliteStoreOptions } from '../src/index.js';
 import { ALICE, BOB, openRawDatabase, openStore, tableNames, temporaryFolder } from './helpers.js';
 
 const ZOHO_COLUMN_NAMES = [
@@ -214,8 +214,10 @@ describe('table', () => {
     ['a negative timeout', { path: ':memory:', timeoutMs: -1 }],
     ['a fractional timeout', { path: ':memory:', timeoutMs: 1.5 }],
     ['a read-only in-memory database', { path: ':memory:', readonly: true }],
+    ['a misspelt option', { path: ':memory:', tableName: 'tokens' }],
+    ['no options at all', undefined],
   ])('options with %s are rejected', (_label, options) => {
-    const error = catchError(() => createSqliteStore(options));
+    const error = catchError(() => createSqliteStore(options as SqliteStoreOptions));
 
     expect(isTokenStoreError(error, 'INVALID_OPTIONS')).toBe(true);
     expect((error as Error).message).toContain('invalid options');
