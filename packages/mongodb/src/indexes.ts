@@ -1,0 +1,30 @@
+/**
+ * The unique indexes that keep one record per user name, access token, refresh token
+ * and grant token. The server enforces them on every write, so two processes can never
+ * both insert a record for one identity.
+ *
+ * They use only what MongoDB and FerretDB 1.24 both build alike: a plain ascending
+ * unique index on one field that every document holds. Neither `sparse` (which
+ * FerretDB ignores) nor `partialFilterExpression` (which it rejects) is needed,
+ * because the lookup fields are never missing.
+ */
+import { UNIQUE_FIELDS } from '@tokenstore/core';
+import type { Collection, IndexDescription } from 'mongodb';
+
+import { LOOKUP_FIELDS, type TokenDocument } from './documents.js';
+
+/** The indexes of a token collection, besides the one MongoDB creates on `_id`. */
+export const UNIQUE_INDEXES: readonly IndexDescription[] = UNIQUE_FIELDS.map((field) => ({
+  key: { [LOOKUP_FIELDS[field]]: 1 },
+  name: `${LOOKUP_FIELDS[field]}_unique`,
+  unique: true,
+}));
+
+/**
+ * Creates the collection's unique indexes where they are missing. Creating an index
+ * that exists with the same options changes nothing, so every store runs this on its
+ * first call, also on an empty collection or one that another store created.
+ */
+export async function ensureIndexes(collection: Collection<TokenDocument>): Promise<void> {
+  await collection.createIndexes([...UNIQUE_INDEXES]);
+}
