@@ -1,0 +1,310 @@
+/**
+ * Connections from a mysql2 pool, each borrowed for one operation, with every wait
+ * bounded: mysql2's pool waits for a free connection without a time limit, and a
+ * statement it times out keeps its connection busy, so the store bounds both itself and
+ * closes the socket of a connection whose statement ran out of time.
+ */
+import type { Socket } from 'node:net';
+
+import { TokenStoreError, invalidOptionsError, type TokenStoreLogger } from '@tokenstore/core';
+import mysql, { type Pool, type PoolConnection } from 'mysql2/promise';
+
+import { isConnectionLost } from './errors.js';
+import type { ResolvedOptions } from './options.js';
+import { STATEMENT_COUNT } from './statements.js';
+import { isTimeoutError, withinBudget, type TimeBudget } from './time-budget.js';
+
+/** One borrowed connection, as the store's statements use it. */
+export interface Session {
+  /**
+   * Runs one of the store's fixed statements as a server-side prepared statement, which
+   * mysql2 caches per connection. `writes` marks a statement that changes data.
+   */
+  execute<T>(sql: string, values: readonly unknown[], options?: StatementOptions): Promise<T>;
+  /**
+   * Runs a statement through the text protocol, for statements that run rarely or take
+   * no values from records: catalog reads, DDL, session settings and transaction control.
+   */
+  query<T>(sql: string, values?: readonly unknown[], options?: StatementOptions): Promise<T>;
+}
+
+/** Options of a statement. */
+export interface StatementOptions {
+  /** The statement changes data (or commits): a failed operation must not run it again. */
+  writes: boolean;
+}
+
+// mysql2's internals the store reaches into: the socket of a connection, to close it at
+// once. Ending it politely would wait for a server that may never answer.
+interface CoreConnection {
+  stream?: Socket;
+  on(event: 'error', listener: () => void): unknown;
+}
+
+// A pooled connection that died while idle (killed, or the server restarted) is found
+// only when it is used; the operation then moves to another connection, a few times at most.
+const MAX_STALE_CONNECTION_RETRIES = 3;
+const READS: StatementOptions = { writes: false };
+
+// How long close() waits for the server to close the sockets after COM_QUIT.
+const SOCKET_CLOSE_GRACE_MS = 1000;
+
+/** The pool of one store, with the session settings each connection gets once. */
+export class ConnectionSource {
+  readonly #pool: Pool;
+  readonly #owned: boolean;
+  readonly #lockWaitSeconds: number;
+  readonly #logger: TokenStoreLogger | undefined;
+  readonly #configured = new WeakSet<object>();
+  readonly #sockets = new Set<Socket>();
+
+  constructor(pool: Pool, options: { owned: boolean; timeoutMs: number; logger?: TokenStoreLogger }) {
+    this.#pool = pool;
+    this.#owned = options.owned;
+    this.#logger = options.logger;
+    // InnoDB answers a lock wait past this limit with an error, which leaves the
+    // connection usable; it is set below the store's own limit so that it fires first.
+    this.#lockWaitSeconds = Math.max(1, Math.ceil(options.timeoutMs / 1000) - 1);
+  }
+
+  /**
+   * Creates the source of a store or a schema call: over the caller's pool, or over a
+   * new pool from the URL, which the source owns.
+   *
+   * @throws TokenStoreError `INVALID_OPTIONS` when mysql2 rejects the URL's settings.
+   */
+  static fromOptions(options: ResolvedOptions, operation: string): ConnectionSource {
+    const { url, pool, timeoutMs, connectionLimit, logger } = options;
+    if (pool !== undefined) {
+      return new ConnectionSource(pool, { owned: false, timeoutMs, logger });
+    }
+    let owned: Pool;
+    try {
+      owned = mysql.createPool({
+        uri: url,
+        connectionLimit,
+        connectTimeout: timeoutMs,
+        maxPreparedStatements: STATEMENT_COUNT,
+        charset: 'UTF8MB4_UNICODE_CI',
+        supportBigNumbers: true,
+        enableKeepAlive: true,
+      });
+    } catch {
+      // mysql2's message may quote the URL, which can contain a password, so it is left out.
+      throw invalidOptionsError(
+        'mysql',
+        operation,
+        'mysql2 rejected a setting in the url query, such as an unknown charset',
+      );
+    }
+    return new ConnectionSource(owned, { owned: true, timeoutMs, logger });
+  }
+
+  /**
+   * Runs `body` on a borrowed connection and gives the connection back, or closes it
+   * when it failed or ran out of time. When a connection that was idle in the pool turns
+   * out to be dead before anything was written through it, `body` runs again on another.
+   */
+  async withSession<T>(budget: TimeBudget, body: (session: Session) => Promise<T>): Promise<T> {
+    for (let retries = 0; ; retries += 1) {
+      const connection = await this.#acquire(budget);
+      const reused = this.#configured.has(connection.connection);
+      const session = new PooledSession(connection, budget);
+      try {
+        await this.#configure(connection, session);
+        const result = await body(session);
+        session.finish();
+        return result;
+      } catch (error) {
+        session.finish();
+        const stale = reused && !session.wroteData && isConnectionLost(error);
+        if (stale && retries < MAX_STALE_CONNECTION_RETRIES && budget.remainingMs() > 0) {
+          this.#logger?.debug?.('a pooled connection was closed by the server; retrying on another');
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  /**
+   * Runs `body` in a transaction and commits. COMMIT is sent only after every statement
+   * of `body` was answered, so a statement that reaches the server late never commits.
+   */
+  withTransaction<T>(budget: TimeBudget, body: (session: Session) => Promise<T>): Promise<T> {
+    return this.withSession(budget, async (session) => {
+      await session.query('START TRANSACTION');
+      let result: T;
+      try {
+        result = await body(session);
+      } catch (error) {
+        await (session as PooledSession).rollback();
+        throw error;
+      }
+      await session.query('COMMIT', [], { writes: true });
+      return result;
+    });
+  }
+
+  /**
+   * Ends the pool when the store owns it, and closes any socket the server has not
+   * closed within a second. A pool of the caller's is left open.
+   */
+  async close(): Promise<void> {
+    if (!this.#owned) {
+      return;
+    }
+    try {
+      await this.#pool.end();
+    } catch (error) {
+      this.#logger?.debug?.(`ending the pool failed: ${describeCode(error)}`);
+    }
+    await this.#closeSockets();
+  }
+
+  async #acquire(budget: TimeBudget): Promise<PoolConnection> {
+    if (budget.remainingMs() === 0) {
+      throw new TokenStoreError('UNAVAILABLE', `no time left within ${budget.timeoutMs} ms`);
+    }
+    const pending = this.#pool.getConnection();
+    const connection = await withinBudget(pending, budget, 'got no connection from the pool', () => {
+      // A connection that arrives after the time is up goes straight back to the pool.
+      pending.then(
+        (late) => late.release(),
+        () => undefined,
+      );
+    });
+    this.#track(connection);
+    return connection;
+  }
+
+  #track(connection: PoolConnection): void {
+    const core = connection.connection as unknown as CoreConnection;
+    if (this.#configured.has(core)) {
+      return;
+    }
+    // mysql2 can emit a second 'error' event on a connection that already failed; without
+    // a listener Node would throw it and end the process. Each error also reaches the
+    // statement that caused it, which is where the store handles it.
+    core.on('error', () => undefined);
+    const socket = core.stream;
+    if (this.#owned && socket !== undefined && !this.#sockets.has(socket)) {
+      this.#sockets.add(socket);
+      socket.once('close', () => this.#sockets.delete(socket));
+    }
+  }
+
+  async #configure(connection: PoolConnection, session: PooledSession): Promise<void> {
+    if (this.#configured.has(connection.connection)) {
+      return;
+    }
+    await session.query(
+      'SET SESSION innodb_lock_wait_timeout = ?, SESSION lock_wait_timeout = ?',
+      [this.#lockWaitSeconds, this.#lockWaitSeconds],
+    );
+    this.#configured.add(connection.connection);
+  }
+
+  async #closeSockets(): Promise<void> {
+    const open = [...this.#sockets].filter((socket) => !socket.destroyed);
+    if (open.length === 0) {
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, SOCKET_CLOSE_GRACE_MS);
+      void Promise.all(
+        open.map((socket) => new Promise((closed) => socket.once('close', closed))),
+      ).then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    for (const socket of open) {
+      socket.destroy();
+    }
+    this.#sockets.clear();
+  }
+}
+
+/** A borrowed connection whose statements are bounded by the operation's time budget. */
+class PooledSession implements Session {
+  readonly #connection: PoolConnection;
+  readonly #budget: TimeBudget;
+  #broken = false;
+  #finished = false;
+  /** Whether a statement that changes data (or a COMMIT) was sent on this connection. */
+  wroteData = false;
+
+  constructor(connection: PoolConnection, budget: TimeBudget) {
+    this.#connection = connection;
+    this.#budget = budget;
+  }
+
+  execute<T>(sql: string, values: readonly unknown[], options = READS): Promise<T> {
+    return this.#run(
+      () => this.#connection.execute({ sql, values: [...values], rowsAsArray: false }),
+      options.writes,
+    );
+  }
+
+  query<T>(sql: string, values: readonly unknown[] = [], options = READS): Promise<T> {
+    return this.#run(
+      () => this.#connection.query({ sql, values: [...values], rowsAsArray: false }),
+      options.writes,
+    );
+  }
+
+  /** Rolls the transaction back, or marks the connection to be closed, which rolls it back too. */
+  async rollback(): Promise<void> {
+    if (this.#broken) return;
+    try {
+      await this.query('ROLLBACK');
+    } catch {
+      this.#broken = true;
+    }
+  }
+
+  /** Gives the connection back, or closes it when it can no longer be trusted. */
+  finish(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    if (this.#broken) {
+      destroyConnection(this.#connection);
+    } else {
+      this.#connection.release();
+    }
+  }
+
+  async #run<T>(send: () => Promise<[unknown, unknown]>, writes: boolean): Promise<T> {
+    if (this.#broken) {
+      throw new TokenStoreError('UNAVAILABLE', 'the connection was lost');
+    }
+    if (this.#budget.remainingMs() === 0) {
+      throw new TokenStoreError('UNAVAILABLE', `no time left within ${this.#budget.timeoutMs} ms`);
+    }
+    if (writes) this.wroteData = true;
+    try {
+      const [result] = await withinBudget(send(), this.#budget, 'the server did not answer', () => {
+        this.#broken = true;
+        destroyConnection(this.#connection);
+      });
+      return result as T;
+    } catch (error) {
+      if (isConnectionLost(error) || isTimeoutError(error)) {
+        this.#broken = true;
+      }
+      throw error;
+    }
+  }
+}
+
+/** Removes a connection from its pool and closes its socket at once. */
+function destroyConnection(connection: PoolConnection): void {
+  connection.destroy();
+  (connection.connection as unknown as CoreConnection).stream?.destroy();
+}
+
+function describeCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'unknown error';
+}
