@@ -24,7 +24,30 @@ export const UNIQUE_INDEXES: readonly IndexDescription[] = UNIQUE_FIELDS.map((fi
  * Creates the collection's unique indexes where they are missing. Creating an index
  * that exists with the same options changes nothing, so every store runs this on its
  * first call, also on an empty collection or one that another store created.
+ *
+ * Each index is created by a command of its own. FerretDB 1.24.2 panics and drops the
+ * connection when one `createIndexes` command names several indexes that already
+ * exist, because it removes them from a shrinking list by their original positions.
+ * The existing indexes are listed first, so that a store on a ready collection sends
+ * one command instead of four.
  */
 export async function ensureIndexes(collection: Collection<TokenDocument>): Promise<void> {
-  await collection.createIndexes([...UNIQUE_INDEXES]);
+  const existing = new Set((await listIndexes(collection)).map((index) => index.name));
+  for (const index of UNIQUE_INDEXES) {
+    if (!existing.has(index.name)) {
+      await collection.createIndexes([index]);
+    }
+  }
+}
+
+async function listIndexes(collection: Collection<TokenDocument>): Promise<{ name?: string }[]> {
+  try {
+    return await collection.listIndexes().toArray();
+  } catch (error) {
+    // NamespaceNotFound (26): the collection does not exist yet, so it has no indexes.
+    if ((error as { code?: unknown }).code === 26) {
+      return [];
+    }
+    throw error;
+  }
 }
