@@ -15,6 +15,7 @@ import {
   UNIQUE_FIELDS,
   ZOHO_COLUMNS,
   TokenStoreError,
+  describeType,
   type LookupKey,
   type StoredToken,
   type TokenField,
@@ -66,7 +67,7 @@ export function toDocument(record: StoredToken, revision: string): TokenDocument
 export function fromDocument(document: Record<string, unknown>): StoredToken {
   const id = document._id;
   if (typeof id !== 'string' || id === '') {
-    throw corrupt(`_id must be a non-empty string, found ${describeValue(id)}`);
+    throw corrupt(`_id must be a non-empty string, found ${describeType(id)}`);
   }
   const record: Partial<Record<TokenField, string | number>> = { id };
   for (const field of TOKEN_FIELDS) {
@@ -79,7 +80,7 @@ export function fromDocument(document: Record<string, unknown>): StoredToken {
     const isExpiry = field === 'expiresAt';
     if (isExpiry ? !Number.isSafeInteger(value) : typeof value !== 'string') {
       const expected = isExpiry ? 'a safe integer' : 'a string';
-      throw corrupt(`field ${name} must be ${expected}, found ${describeValue(value)}`);
+      throw corrupt(`field ${name} must be ${expected}, found ${describeType(value)}`);
     }
     record[field] = value as string | number;
   }
@@ -128,12 +129,6 @@ export function givenLookupValue(value: string): string {
 export function revisionOf(document: Record<string, unknown>): string | undefined {
   const revision = document[REVISION_FIELD];
   return typeof revision === 'string' ? revision : undefined;
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
 }
 
 function corrupt(detail: string): TokenStoreError {

@@ -1,6 +1,7 @@
 /** The options of `createMongoStore`, with their defaults and checks. */
 import {
   DEFAULT_TIMEOUT_MS,
+  checkOptionNames,
   invalidOptionsError,
   type CommonStoreOptions,
   type TokenStoreError,
@@ -50,6 +51,16 @@ export interface ResolvedOptions {
   logger: CommonStoreOptions['logger'];
 }
 
+const OPTION_NAMES = [
+  'url',
+  'client',
+  'database',
+  'collection',
+  'appName',
+  'timeoutMs',
+  'logger',
+] as const satisfies readonly (keyof MongoStoreOptions)[];
+
 // MongoDB rejects these characters in database names on every platform it runs on.
 const INVALID_DATABASE_CHARACTERS = /[/\\. "$*<>:|?\0]/;
 // MongoDB's limit on a database name, in bytes.
@@ -68,9 +79,7 @@ export function resolveOptions(options: MongoStoreOptions, operation: string): R
   const invalid = (detail: string): TokenStoreError =>
     invalidOptionsError('mongodb', operation, detail);
 
-  if (typeof options !== 'object' || options === null) {
-    throw invalid('expected an options object with a url or a client');
-  }
+  checkOptionNames('mongodb', operation, options, OPTION_NAMES);
   const {
     url,
     client,
