@@ -94,7 +94,7 @@ export class ConnectionSource {
       throw invalidOptionsError(
         'mysql',
         operation,
-        'mysql2 rejected a setting in the url query, such as an unknown charset',
+        'mysql2 rejected a setting in the url query, such as an unknown ssl profile',
       );
     }
     return new ConnectionSource(owned, { owned: true, timeoutMs, logger });
