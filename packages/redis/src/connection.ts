@@ -46,6 +46,7 @@ export class Connection {
   readonly #logger: TokenStoreLogger | undefined;
   readonly #readyWaiters = new Set<() => void>();
   #failing = false;
+  #droppedStream: object | undefined;
   readonly #onError = (error: Error): void => this.#reportError(error);
   readonly #onReady = (): void => this.#reportReady();
 
@@ -100,7 +101,10 @@ export class Connection {
    */
   async ready(budget: OperationBudget): Promise<void> {
     const { client } = this;
-    if (client.status === 'ready') {
+    // A socket that is being dropped is still 'ready' until it closes, but takes no
+    // more commands: wait for the reconnect instead of failing at once.
+    const { stream } = client as unknown as { stream?: { writable?: boolean } };
+    if (client.status === 'ready' && stream?.writable !== false) {
       return;
     }
     if (client.status === 'end') {
@@ -135,7 +139,13 @@ export class Connection {
    * it fails the commands still in flight, and the client reconnects.
    */
   dropAfterTimeout(error: unknown): void {
-    if (this.#owned && error instanceof Error && error.message === 'Command timed out') {
+    if (!this.#owned || !(error instanceof Error) || error.message !== 'Command timed out') {
+      return;
+    }
+    // Every command in flight times out together: drop each socket once only.
+    const { stream } = this.client as unknown as { stream?: object };
+    if (stream !== undefined && stream !== this.#droppedStream) {
+      this.#droppedStream = stream;
       this.client.disconnect(true);
     }
   }
