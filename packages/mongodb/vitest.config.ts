@@ -1,1 +1,13 @@
-export { default } from '../../vitest.shared.js';
+import { defineConfig, mergeConfig } from 'vitest/config';
+
+import shared from '../../vitest.shared.js';
+
+export default mergeConfig(
+  shared,
+  defineConfig({
+    test: {
+      // Child-process tests run the built package, so a stale build fails the run early.
+      globalSetup: ['test/check-build.ts'],
+    },
+  }),
+);
