@@ -5,8 +5,8 @@
  * unsupported driver fails with an error instead of misreading results.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { TokenStoreError } from '@tokenstore/core';
 import type * as MongoDriver from 'mongodb';
@@ -20,7 +20,6 @@ export const SUPPORTED_DRIVER_RANGE = '^7.9.1';
 // The lowest supported version and the major version that all supported versions share.
 const MIN_SUPPORTED = { major: 7, minor: 9, patch: 1 };
 
-const requireFromHere = createRequire(import.meta.url);
 let loadedDriver: Promise<Driver> | undefined;
 
 /**
@@ -49,7 +48,8 @@ export function checkDriverVersion(version: string): void {
     major === MIN_SUPPORTED.major &&
     minor !== undefined &&
     patch !== undefined &&
-    (minor > MIN_SUPPORTED.minor || (minor === MIN_SUPPORTED.minor && patch >= MIN_SUPPORTED.patch));
+    (minor > MIN_SUPPORTED.minor ||
+      (minor === MIN_SUPPORTED.minor && patch >= MIN_SUPPORTED.patch));
   if (!supported) {
     throw new TokenStoreError(
       'BACKEND',
@@ -60,46 +60,41 @@ export function checkDriverVersion(version: string): void {
 }
 
 async function importDriver(): Promise<Driver> {
-  checkDriverVersion(installedVersion());
-  return import('mongodb');
+  const entry = resolveDriver();
+  checkDriverVersion(driverVersion(entry));
+  return (await import(entry)) as Driver;
 }
 
-function installedVersion(): string {
+// The driver is found the way `import('mongodb')` finds it. A lookup through `require`
+// could find another copy, because CommonJS also searches NODE_PATH and ESM does not.
+function resolveDriver(): string {
   try {
-    return String(readPackageJson().version);
+    return import.meta.resolve('mongodb');
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code === 'MODULE_NOT_FOUND') {
-      throw new TokenStoreError(
-        'BACKEND',
-        `the mongodb driver is not installed: install it with npm install mongodb@${SUPPORTED_DRIVER_RANGE}`,
-        { cause: error },
-      );
-    }
-    throw new TokenStoreError('BACKEND', 'cannot read the version of the mongodb driver', {
-      cause: error,
-    });
+    throw new TokenStoreError(
+      'BACKEND',
+      `the mongodb driver is not installed: install it with npm install mongodb@${SUPPORTED_DRIVER_RANGE}`,
+      { cause: error },
+    );
   }
 }
 
-// mongodb 7 has no `exports` map, so its package.json can be required directly. A later
-// version that adds one without `./package.json` is found from its main file instead.
-function readPackageJson(): { version?: unknown } {
-  try {
-    return requireFromHere('mongodb/package.json') as { version?: unknown };
-  } catch (error) {
-    if ((error as { code?: unknown }).code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') {
-      throw error;
-    }
-  }
-  let folder = dirname(requireFromHere.resolve('mongodb'));
+// Reads the version from the nearest package.json above the driver's entry module
+// whose name is mongodb. The package's `exports` map may not export its package.json.
+function driverVersion(entry: string): string {
+  let folder = dirname(fileURLToPath(entry));
   while (dirname(folder) !== folder) {
     const candidate = join(folder, 'package.json');
     if (existsSync(candidate)) {
-      const json = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: unknown };
-      if (json.name === 'mongodb') return json as { version?: unknown };
+      const manifest = JSON.parse(readFileSync(candidate, 'utf8')) as {
+        name?: unknown;
+        version?: unknown;
+      };
+      if (manifest.name === 'mongodb') {
+        return String(manifest.version);
+      }
     }
     folder = dirname(folder);
   }
-  throw new Error('no package.json named mongodb above the driver\'s main file');
+  throw new TokenStoreError('BACKEND', 'cannot find the package.json of the mongodb driver');
 }

@@ -76,9 +76,13 @@ export function classifyMongoError(error: unknown): TokenStoreError | undefined 
     return undefined;
   }
   if (isDuplicateKeyError(error)) {
-    return new TokenStoreError('CONFLICT', 'a unique index rejected the write: another record has one of its lookup values', {
-      cause: error,
-    });
+    return new TokenStoreError(
+      'CONFLICT',
+      'a unique index rejected the write: another record has one of its lookup values',
+      {
+        cause: error,
+      },
+    );
   }
   if (TRANSIENT_SERVER_CODES.has(code)) {
     return new TokenStoreError(
