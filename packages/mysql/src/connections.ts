@@ -117,7 +117,9 @@ export class ConnectionSource {
         return result;
       } catch (error) {
         session.finish();
-        const stale = reused && !session.wroteData && isConnectionLost(error);
+        // Only the first statement on a reused connection can find it dead from idling;
+        // a connection lost later, mid-operation, fails the operation.
+        const stale = reused && session.answered === 0 && !session.wroteData && isConnectionLost(error);
         if (stale && retries < MAX_STALE_CONNECTION_RETRIES && budget.remainingMs() > 0) {
           this.#logger?.debug?.('a pooled connection was closed by the server; retrying on another');
           continue;
@@ -234,6 +236,8 @@ class PooledSession implements Session {
   #finished = false;
   /** Whether a statement that changes data (or a COMMIT) was sent on this connection. */
   wroteData = false;
+  /** How many statements the server answered on this connection in this operation. */
+  answered = 0;
 
   constructor(connection: PoolConnection, budget: TimeBudget) {
     this.#connection = connection;
@@ -288,6 +292,7 @@ class PooledSession implements Session {
         this.#broken = true;
         destroyConnection(this.#connection);
       });
+      this.answered += 1;
       return result as T;
     } catch (error) {
       if (isConnectionLost(error) || isTimeoutError(error)) {
