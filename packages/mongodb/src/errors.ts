@@ -55,7 +55,8 @@ const REFUSAL_MESSAGES: ReadonlyMap<number, string> = new Map([
  * `undefined` for the core to report as `BACKEND`:
  * - the server unreachable, a lost connection, a timeout, a full connection pool, a
  *   shutting-down or stepping-down server, a lock or time limit: `UNAVAILABLE`;
- * - a missing privilege, refused credentials, a validator, a missing feature:
+ * - a missing privilege, refused credentials, a validator, a missing feature, a client
+ *   closed by the caller:
  *   `BACKEND` with a message that names it;
  * - any other server error: `BACKEND` naming its code name and number;
  * - a duplicate key that the upsert did not resolve: `CONFLICT`.
@@ -68,9 +69,11 @@ export function classifyMongoError(error: unknown): TokenStoreError | undefined 
     });
   }
   if (name === 'MongoTopologyClosedError' || name === 'MongoClientClosedError') {
-    return new TokenStoreError('UNAVAILABLE', 'the MongoDB client was closed by its owner', {
-      cause: error,
-    });
+    return new TokenStoreError(
+      'BACKEND',
+      'the MongoDB client is closed: the client passed to the store must stay open while the store is used',
+      { cause: error },
+    );
   }
   if (code === undefined) {
     return undefined;

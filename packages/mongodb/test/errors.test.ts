@@ -26,7 +26,6 @@ describe('classifyMongoError', () => {
     ['a stepped-down primary', serverError(189, 'PrimarySteppedDown')],
     ['an exceeded time limit', serverError(50, 'MaxTimeMSExpired')],
     ['a lock timeout', serverError(24, 'LockTimeout')],
-    ['a client closed by its owner', new MongoTopologyClosedError()],
   ])('reports %s as UNAVAILABLE', (_label, error) => {
     const classified = classifyMongoError(error);
 
@@ -39,6 +38,7 @@ describe('classifyMongoError', () => {
     ['refused credentials', serverError(18, 'AuthenticationFailed'), 'AuthenticationFailed'],
     ['a missing feature', serverError(238, 'NotImplemented'), 'NotImplemented'],
     ['any other server error', serverError(2, 'BadValue'), 'BadValue 2'],
+    ['a closed client', new MongoTopologyClosedError(), 'client is closed'],
   ])('reports %s as BACKEND', (_label, error, named) => {
     const classified = classifyMongoError(error);
 
