@@ -4,11 +4,7 @@
  * itself after the server comes back, and reports its errors to the logger instead
  * of leaving them unhandled.
  */
-import {
-  TokenStoreError,
-  invalidOptionsError,
-  type TokenStoreLogger,
-} from '@tokenstore/core';
+import { TokenStoreError, invalidOptionsError, type TokenStoreLogger } from '@tokenstore/core';
 import { Redis, type RedisOptions } from 'ioredis';
 
 import type { OperationBudget } from './budget.js';

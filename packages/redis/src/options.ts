@@ -102,6 +102,6 @@ function checkClient(client: unknown, invalid: (detail: string) => TokenStoreErr
   // ioredis adds keyPrefix to the KEYS of a script but not to the keys a script reads
   // from an index, nor to SCAN patterns, so the store's keys would not match up.
   if (candidate.options?.keyPrefix) {
-    throw invalid('client must not set keyPrefix: use the store\'s prefix option instead');
+    throw invalid("client must not set keyPrefix: use the store's prefix option instead");
   }
 }

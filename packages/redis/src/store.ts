@@ -14,7 +14,13 @@ import {
 } from '@tokenstore/core';
 
 import { withTimeout } from './budget.js';
-import { findRecord, readRecords, scanKeys, sweepIndexKeys, type StoreContext } from './commands.js';
+import {
+  findRecord,
+  readRecords,
+  scanKeys,
+  sweepIndexKeys,
+  type StoreContext,
+} from './commands.js';
 import { Connection } from './connection.js';
 import { classifyRedisError } from './errors.js';
 import { KeyLayout } from './keys.js';
@@ -54,9 +60,7 @@ class RedisBackend implements TokenStoreBackend {
   }
 
   save(token: OAuthToken, key: LookupKey | null): Promise<StoredToken> {
-    return withTimeout(this.#timeoutMs, (budget) =>
-      saveToken(this.#context, budget, token, key),
-    );
+    return withTimeout(this.#timeoutMs, (budget) => saveToken(this.#context, budget, token, key));
   }
 
   delete(id: string): Promise<void> {

@@ -15,7 +15,21 @@ describe.skipIf(server === undefined)(`redis store errors${skipNote}`, () => {
   it('rejects saves by a user without write permission', async () => {
     const admin = adminClient();
     const user = `reader-${randomUUID().slice(0, 8)}`;
-    await admin.call('ACL', 'SETUSER', user, 'on', '>reader-password', '~*', '&*', '+@read', '+@scripting', '+@connection', '+info', '+time', '+client');
+    await admin.call(
+      'ACL',
+      'SETUSER',
+      user,
+      'on',
+      '>reader-password',
+      '~*',
+      '&*',
+      '+@read',
+      '+@scripting',
+      '+@connection',
+      '+info',
+      '+time',
+      '+client',
+    );
     const readerUrl = new URL(serverUrl());
     readerUrl.username = user;
     readerUrl.password = 'reader-password';
@@ -61,7 +75,9 @@ describe.skipIf(server === undefined)(`redis store errors${skipNote}`, () => {
     await adminClient().set(recordKey, 'not a hash');
 
     const find = await rejectionOf(store.findTokenById('odd-id'));
-    const save = await rejectionOf(store.saveToken({ id: 'odd-id', accessToken: '1000.at.odd.0001' }));
+    const save = await rejectionOf(
+      store.saveToken({ id: 'odd-id', accessToken: '1000.at.odd.0001' }),
+    );
 
     expect(find.code).toBe('CORRUPT');
     expect(save.code).toBe('CORRUPT');
@@ -76,7 +92,9 @@ describe.skipIf(server === undefined)(`redis store errors${skipNote}`, () => {
     await adminClient().hset(recordKey, 'id', 'bad-bytes', 'user_name', invalid, 'revision', 'r1');
 
     const find = await rejectionOf(store.findTokenById('bad-bytes'));
-    const save = await rejectionOf(store.saveToken({ id: 'bad-bytes', accessToken: '1000.at.bad.0001' }));
+    const save = await rejectionOf(
+      store.saveToken({ id: 'bad-bytes', accessToken: '1000.at.bad.0001' }),
+    );
 
     expect(find.code).toBe('CORRUPT');
     expect(find.message).toContain('user_name');

@@ -43,9 +43,22 @@ describe('createRedisStore options', () => {
     ['an http URL', { url: 'http://127.0.0.1:6379' }],
     ['both url and client', { url: 'redis://127.0.0.1:6379', client: lazyClient }],
     ['a client that is not ioredis', { client: {} as Redis }],
-    ['a cluster client', { client: { ...lazyClient, callBuffer: () => undefined, options: {}, isCluster: true } as unknown as Redis }],
+    [
+      'a cluster client',
+      {
+        client: {
+          ...lazyClient,
+          callBuffer: () => undefined,
+          options: {},
+          isCluster: true,
+        } as unknown as Redis,
+      },
+    ],
     ['a client with keyPrefix', { client: new Redis({ lazyConnect: true, keyPrefix: 'app:' }) }],
-    ['a URL that turns the offline queue on', { url: 'redis://127.0.0.1:6379/?enableOfflineQueue=true' }],
+    [
+      'a URL that turns the offline queue on',
+      { url: 'redis://127.0.0.1:6379/?enableOfflineQueue=true' },
+    ],
   ];
 
   for (const [name, options] of invalid) {
@@ -93,7 +106,9 @@ describe.skipIf(server === undefined)(`redis store connections${skipNote}`, () =
 
   it('lets the process end after close', async () => {
     const script = fileURLToPath(new URL('./fixtures/save-and-close.mjs', import.meta.url));
-    const child = spawn(process.execPath, [script, serverUrl(), uniquePrefix()], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [script, serverUrl(), uniquePrefix()], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const [firstChunk] = (await once(child.stdout, 'data')) as [Buffer];
     const closedAt = performance.now();
 

@@ -19,7 +19,13 @@ describe.skipIf(server === undefined)(`redis store across processes${skipNote}`,
   it('keeps one record per user when two processes save', async () => {
     const prefix = uniquePrefix();
     const store = openStore({ prefix });
-    const child = startFixture('concurrent-saver.mjs', [serverUrl(), prefix, 'child', String(USERS), String(ROUNDS)]);
+    const child = startFixture('concurrent-saver.mjs', [
+      serverUrl(),
+      prefix,
+      'child',
+      String(USERS),
+      String(ROUNDS),
+    ]);
     expect(await child.nextLine()).toBe('ready');
 
     child.send('go');
@@ -48,7 +54,9 @@ describe.skipIf(server === undefined)(`redis store across processes${skipNote}`,
     for (let user = 1; user <= USERS; user += 1) {
       const record = records.find((candidate) => candidate.userName === `u${user}@example.test`);
       expect(record?.refreshToken).toBe(`1000.rt.u${user}.0001`);
-      expect(record?.accessToken).toMatch(new RegExp(`^1000\\.at\\.u${user}\\.(parent|child)\\.\\d+$`));
+      expect(record?.accessToken).toMatch(
+        new RegExp(`^1000\\.at\\.u${user}\\.(parent|child)\\.\\d+$`),
+      );
     }
   });
 });

@@ -1,6 +1,6 @@
 /**
  * A TCP proxy on 127.0.0.1 that stands for the network between a store and Redis. It
- * forwards bytes both ways until told to cut: then it holds every byte in memory, as a
+ * forwards bytes both ways until `cut()`: then it keeps every byte in memory, as a
  * network partition does with TCP segments it keeps retransmitting, and delivers them
  * when restored. That is how a command sent before a cut reaches Redis late.
  */

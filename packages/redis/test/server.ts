@@ -26,7 +26,8 @@ if (server !== undefined) {
 }
 
 /** A client for the tests' own commands, outside any store. */
-export const admin = server === undefined ? undefined : new Redis(server.url, { maxRetriesPerRequest: 1 });
+export const admin =
+  server === undefined ? undefined : new Redis(server.url, { maxRetriesPerRequest: 1 });
 admin?.on('error', () => {
   // Tests restart and pause the server; the admin client reconnects by itself.
 });
