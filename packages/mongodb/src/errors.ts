@@ -56,8 +56,7 @@ const REFUSAL_MESSAGES: ReadonlyMap<number, string> = new Map([
  * - the server unreachable, a lost connection, a timeout, a full connection pool, a
  *   shutting-down or stepping-down server, a lock or time limit: `UNAVAILABLE`;
  * - a missing privilege, refused credentials, a validator, a missing feature, a client
- *   closed by the caller:
- *   `BACKEND` with a message that names it;
+ *   closed by the caller: `BACKEND` with a message that names it;
  * - any other server error: `BACKEND` naming its code name and number;
  * - a duplicate key that the upsert did not resolve: `CONFLICT`.
  */
