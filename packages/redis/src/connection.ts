@@ -9,7 +9,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 
 import type { OperationBudget } from './budget.js';
 
-/** The longest wait between two reconnect attempts, in milliseconds. */
+/** The maximum wait between two reconnect attempts, in milliseconds. */
 const MAX_RECONNECT_DELAY_MS = 1000;
 
 /**
@@ -61,10 +61,10 @@ export class Connection {
    *   safety option (ioredis lets query parameters win over the options object).
    */
   static fromUrl(url: string, timeoutMs: number, logger?: TokenStoreLogger): Connection {
-    const wanted = safetyOptions(timeoutMs);
-    const client = new Redis(url, wanted);
-    const overridden = Object.keys(wanted).filter(
-      (name) => client.options[name as keyof RedisOptions] !== wanted[name as keyof RedisOptions],
+    const expected = safetyOptions(timeoutMs);
+    const client = new Redis(url, expected);
+    const overridden = Object.keys(expected).filter(
+      (name) => client.options[name as keyof RedisOptions] !== expected[name as keyof RedisOptions],
     );
     if (overridden.length > 0) {
       client.disconnect();
@@ -131,7 +131,7 @@ export class Connection {
   /**
    * Drops the connection of an owned client after a command got no reply in time.
    * ioredis keeps a timed-out command in its queue until a reply arrives, so on a
-   * connection that no longer answers the queue would grow with every call. Dropping
+   * connection that no longer replies the queue would grow with every call. Dropping
    * it fails the commands still in flight, and the client reconnects.
    */
   dropAfterTimeout(error: unknown): void {

@@ -16,7 +16,7 @@ const BUSY_REPLIES: ReadonlySet<string> = new Set([
   'CLUSTERDOWN',
 ]);
 
-/** Error codes of replies that mean the server holds data of a form the store did not write. */
+/** Error codes of replies that mean a key contains data of a form the store did not write. */
 const DATA_REPLIES: ReadonlySet<string> = new Set(['WRONGTYPE']);
 
 /** Node's codes for a connection that failed, broke or timed out. */

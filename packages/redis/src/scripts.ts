@@ -1,7 +1,7 @@
 /**
  * The Lua scripts that read and write records with their index keys, each in one
  * atomic step, and how they are sent: EVALSHA first, and the full script with EVAL
- * when the server answers NOSCRIPT (after SCRIPT FLUSH or a restart emptied its
+ * when the server replies NOSCRIPT (after SCRIPT FLUSH or a restart emptied its
  * script cache). A NOSCRIPT reply means the script did not run, so sending it again
  * cannot apply a write twice.
  *
