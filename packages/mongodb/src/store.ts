@@ -12,7 +12,7 @@ import {
   type TokenStoreBackend,
   type TokenStoreError,
 } from '@tokenstore/core';
-import type { Collection, MongoClient } from 'mongodb';
+import type { Collection, MongoClient, MongoClientOptions } from 'mongodb';
 
 import { withDeadline, type Deadline } from './deadline.js';
 import { fromDocument, lookupFilter, type TokenDocument } from './documents.js';
@@ -133,7 +133,7 @@ class MongoBackend implements TokenStoreBackend {
     }
   }
 
-  #clientOptions(): ConstructorParameters<MongoClientClass>[1] {
+  #clientOptions(): MongoClientOptions {
     const { timeoutMs, appName } = this.#options;
     return {
       appName,
@@ -145,8 +145,10 @@ class MongoBackend implements TokenStoreBackend {
       // write reaches the server later, its revision condition no longer matches once a
       // newer write has been applied.
       retryWrites: false,
+      // A read that failed on a connection that a server restart broke is sent once more
+      // on a new connection. Every save starts with a find, so this also clears the pool
+      // of broken connections before the save writes.
+      retryReads: true,
     };
   }
 }
-
-type MongoClientClass = typeof MongoClient;

@@ -41,8 +41,9 @@ import {
 import { isDuplicateKeyError } from './errors.js';
 
 /**
- * How many times a save starts again after losing a race. Fifty saves racing for one
- * record need up to fifty rounds; the operation's deadline usually ends it sooner.
+ * How many times a save may start again after losing a race. Of fifty saves racing for
+ * one record, the last one can lose forty-nine times. The call's deadline bounds the
+ * attempts as well.
  */
 export const MAX_SAVE_ATTEMPTS = 100;
 
