@@ -3,8 +3,17 @@
  * settings (max_prepared_stmt_count, max_connections) or restart the server, which would
  * break the files running beside them on the same server.
  */
-import { mergeConfig } from 'vitest/config';
+import { defineConfig, mergeConfig } from 'vitest/config';
 
 import shared from '../../vitest.shared.js';
 
-export default mergeConfig(shared, { test: { fileParallelism: false } });
+export default mergeConfig(
+  shared,
+  defineConfig({
+    test: {
+      fileParallelism: false,
+      // The child-process test runs the built package, so a stale build fails the run early.
+      globalSetup: ['test/check-build.ts'],
+    },
+  }),
+);

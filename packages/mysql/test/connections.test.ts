@@ -112,11 +112,12 @@ describe.skipIf(!provided.available)(`mysql connections${skipNote}`, () => {
           expect(ms).toBeLessThan(1000);
         }
 
-        for (const call of [
+        const calls: (() => Promise<unknown>)[] = [
           () => store.saveToken(ALICE),
           () => store.findToken({ userName: ALICE.userName }),
           () => store.getTokens(),
-        ]) {
+        ];
+        for (const call of calls) {
           const { ms, result } = await timed(call());
           expect(result.status).toBe('fulfilled');
           expect(ms).toBeLessThan(1000);

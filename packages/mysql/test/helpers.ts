@@ -135,6 +135,7 @@ export interface FixtureUser extends OAuthToken {
   userName: string;
   accessToken: string;
   refreshToken: string;
+  expiresAt: number;
 }
 
 /** Returns the fixture user `name` with its own token values, such as `1000.at.alice.0001`. */
