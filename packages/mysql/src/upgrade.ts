@@ -3,7 +3,7 @@
  * layout, such as the one Zoho's SDKs create (varchar(255) tokens, `id varchar(10)`, the
  * expiry as text, `''` or `'null'` in empty cells, no unique indexes), into the store's.
  */
-import { TokenStoreError } from '@tokenstore/core';
+import { TokenStoreError, type TokenStoreLogger } from '@tokenstore/core';
 
 import { ConnectionSource, type Session } from './connections.js';
 import { toStoreError } from './errors.js';
@@ -59,7 +59,7 @@ export async function upgradeMysqlTable(
   const source = ConnectionSource.fromOptions({ ...settings, connectionLimit: 1 }, OPERATION);
   try {
     const result = await source.withSession(stepBudget(settings.timeoutMs), (session) =>
-      upgradeTable(session, settings.table),
+      upgradeTable(session, settings.table, settings.logger),
     );
     if (result.upgraded) {
       settings.logger?.info?.(
@@ -74,7 +74,11 @@ export async function upgradeMysqlTable(
   }
 }
 
-async function upgradeTable(session: Session, table: string): Promise<MysqlUpgradeResult> {
+async function upgradeTable(
+  session: Session,
+  table: string,
+  logger: TokenStoreLogger | undefined,
+): Promise<MysqlUpgradeResult> {
   const database = (await currentDatabase(session)) ?? '(none)';
   const where = `table ${quoteIdentifier(table)} in database ${quoteIdentifier(database)}`;
   const state = await inspectTable(session, table);
@@ -102,7 +106,7 @@ async function upgradeTable(session: Session, table: string): Promise<MysqlUpgra
     );
   }
 
-  await replaceTable(session, table, converted, rows.length);
+  await replaceTable(session, table, converted, rows.length, logger);
   return {
     table,
     upgraded: true,
@@ -117,6 +121,7 @@ async function replaceTable(
   table: string,
   converted: ConvertedRows,
   rowsRead: number,
+  logger: TokenStoreLogger | undefined,
 ): Promise<void> {
   const staging = `${table}__upgrade_new`;
   const retired = `${table}__upgrade_old`;
@@ -138,16 +143,28 @@ async function replaceTable(
         `table ${quoteIdentifier(table)} changed during the upgrade: stop the applications that write to it, then run the upgrade again`,
       );
     }
+    await session.query(
+      `RENAME TABLE ${quoteIdentifier(table)} TO ${quoteIdentifier(retired)}, ` +
+        `${quoteIdentifier(staging)} TO ${quoteIdentifier(table)}`,
+    );
   } catch (error) {
     await session.query(`DROP TABLE IF EXISTS ${quoteIdentifier(staging)}`).catch(() => undefined);
     throw error;
   }
 
-  await session.query(
-    `RENAME TABLE ${quoteIdentifier(table)} TO ${quoteIdentifier(retired)}, ` +
-      `${quoteIdentifier(staging)} TO ${quoteIdentifier(table)}`,
-  );
-  await session.query(`DROP TABLE ${quoteIdentifier(retired)}`);
+  try {
+    await session.query(`DROP TABLE ${quoteIdentifier(retired)}`);
+  } catch (error) {
+    // The upgrade itself is complete: the store's table is in place.
+    logger?.warn?.(
+      `upgraded table ${quoteIdentifier(table)}, but could not drop the old rows kept in ${quoteIdentifier(retired)} (${describeCode(error)}): drop it yourself`,
+    );
+  }
+}
+
+function describeCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'unknown error';
 }
 
 // Through the text protocol, with every string bound as bytes (sent as a hex literal),
