@@ -32,8 +32,10 @@ const TRANSIENT_SERVER_CODES: ReadonlySet<number> = new Set([
   89, // NetworkTimeout
   91, // ShutdownInProgress
   112, // WriteConflict
+  146, // ExceededMemoryLimit
   189, // PrimarySteppedDown
   262, // ExceededTimeLimit
+  264, // TooManyFilesOpen
   9001, // SocketException
   10107, // NotWritablePrimary
   11600, // InterruptedAtShutdown
@@ -54,7 +56,8 @@ const REFUSAL_MESSAGES: ReadonlyMap<number, string> = new Map([
  * Maps an error of the driver or the server to a `TokenStoreError`, or returns
  * `undefined` for the core to report as `BACKEND`:
  * - the server unreachable, a lost connection, a timeout, a full connection pool, a
- *   shutting-down or stepping-down server, a lock or time limit: `UNAVAILABLE`;
+ *   shutting-down, stepping-down or overloaded server, a lock, memory, open-file or
+ *   time limit: `UNAVAILABLE`;
  * - a missing privilege, refused credentials, a validator, a missing feature, a client
  *   closed by the caller: `BACKEND` with a message that names it;
  * - any other server error: `BACKEND` naming its code name and number;
@@ -73,6 +76,11 @@ export function classifyMongoError(error: unknown): TokenStoreError | undefined 
       'the MongoDB client is closed: the client passed to the store must stay open while the store is used',
       { cause: error },
     );
+  }
+  if (hasErrorLabel(error, 'SystemOverloadedError')) {
+    return new TokenStoreError('UNAVAILABLE', 'the MongoDB server is overloaded', {
+      cause: error,
+    });
   }
   if (code === undefined) {
     return undefined;
@@ -113,6 +121,11 @@ export function isDuplicateKeyError(error: unknown): boolean {
     return true;
   }
   return code === 1 && message.includes('UNIQUE constraint failed');
+}
+
+function hasErrorLabel(error: unknown, label: string): boolean {
+  const labels = (error as { errorLabels?: unknown } | null)?.errorLabels;
+  return Array.isArray(labels) && labels.includes(label);
 }
 
 interface ErrorFacts {

@@ -18,6 +18,12 @@ function serverError(code: number, codeName: string, message = 'refused'): Mongo
   return new MongoServerError({ ok: 0, code, codeName, errmsg: message });
 }
 
+function overloaded(): MongoServerError {
+  const error = serverError(1, 'InternalError');
+  error.addErrorLabel('SystemOverloadedError');
+  return error;
+}
+
 describe('classifyMongoError', () => {
   it.each([
     ['a lost connection', new MongoNetworkError('connection 3 to 127.0.0.1:27017 closed')],
@@ -26,6 +32,9 @@ describe('classifyMongoError', () => {
     ['a stepped-down primary', serverError(189, 'PrimarySteppedDown')],
     ['an exceeded time limit', serverError(50, 'MaxTimeMSExpired')],
     ['a lock timeout', serverError(24, 'LockTimeout')],
+    ['too many open files', serverError(264, 'TooManyFilesOpen')],
+    ['an exceeded memory limit', serverError(146, 'ExceededMemoryLimit')],
+    ['an overloaded server', overloaded()],
   ])('reports %s as UNAVAILABLE', (_label, error) => {
     const classified = classifyMongoError(error);
 
