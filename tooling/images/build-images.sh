@@ -45,6 +45,17 @@ recipe_hash() {
   cat "$images_dir/build-images.sh" "$@" | sha256sum | cut -c1-16
 }
 
+# Removes the image that a rebuild replaced, unless a container still uses it.
+remove_replaced_image() {
+  if [ -n "$1" ] && [ "$1" != "$(docker image inspect --format '{{.Id}}' "$2" 2>/dev/null)" ]; then
+    docker image rm "$1" >/dev/null 2>&1 || true
+  fi
+}
+
+image_id() {
+  docker image inspect --format '{{.Id}}' "$1" 2>/dev/null || true
+}
+
 image_is_current() {
   local found
   found=$(docker image inspect --format "{{ index .Config.Labels \"$recipe_label\" }}" "$1" 2>/dev/null) || return 1
@@ -103,12 +114,14 @@ install_servers() {
 
 # Imports the Debian root as an image: import_debian_root NAME HASH [--change ...]
 import_debian_root() {
-  local name=$1 hash=$2
+  local name=$1 hash=$2 replaced
   shift 2
+  replaced=$(image_id "$name")
   tar -C "$debian_root" --numeric-owner \
     --exclude=./.tokenstore-complete --exclude=./proc/* --exclude=./sys/* \
     --exclude=./usr/share/doc/* --exclude=./usr/share/man/* --exclude=./usr/share/info/* \
     -c . | docker import --change "LABEL $recipe_label=$hash" "$@" - "$name" >/dev/null
+  remove_replaced_image "$replaced" "$name"
 }
 
 build_server_images() {
@@ -147,7 +160,7 @@ build_server_images() {
 }
 
 build_ferretdb_image() {
-  local hash binary staging
+  local hash binary staging replaced
   hash=$(recipe_hash "$images_dir"/ferretdb/*)
   if image_is_current "$ferretdb_image" "$hash"; then
     echo "build-images: $ferretdb_image is up to date"
@@ -159,6 +172,7 @@ build_ferretdb_image() {
   binary=$("$images_dir/ferretdb/build-binary.sh" | tee /dev/stderr | tail -n 1)
   echo "build-images: the FerretDB binary took $(($(now_ms) - started)) ms"
 
+  replaced=$(image_id "$ferretdb_image")
   staging=$(mktemp -d)
   mkdir -p "$staging/state" "$staging/tmp"
   chmod 1777 "$staging/tmp"
@@ -173,6 +187,7 @@ build_ferretdb_image() {
         --change "EXPOSE 27017" - "$4" >/dev/null
   ' sh "$staging" "$recipe_label" "$hash" "$ferretdb_image"
   rm -rf "$staging"
+  remove_replaced_image "$replaced" "$ferretdb_image"
 }
 
 if ! docker info >/dev/null 2>&1; then
