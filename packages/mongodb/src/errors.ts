@@ -44,11 +44,17 @@ const TRANSIENT_SERVER_CODES: ReadonlySet<number> = new Set([
   13436, // NotPrimaryOrSecondary
 ]);
 
-// Server codes for a permanent refusal that the user has to fix.
-const REFUSAL_MESSAGES: ReadonlyMap<number, string> = new Map([
-  [13, 'the server refused the command: the user lacks a privilege (Unauthorized)'],
-  [18, 'the server refused the credentials (AuthenticationFailed)'],
-  [121, 'the server refused the document: it fails the collection validator'],
+// Server codes for a permanent rejection that the user has to fix.
+const REJECTION_MESSAGES: ReadonlyMap<number, string> = new Map([
+  [
+    13,
+    'the server rejected the command because the user lacks a privilege (Unauthorized): grant it the readWrite role on the database',
+  ],
+  [
+    18,
+    'the server rejected the credentials (AuthenticationFailed): check the user and password of the connection string',
+  ],
+  [121, 'the server rejected the document because it fails the collection validator'],
   [238, 'the server does not implement a command or option the store needs (NotImplemented)'],
 ]);
 
@@ -58,7 +64,7 @@ const REFUSAL_MESSAGES: ReadonlyMap<number, string> = new Map([
  * - the server unreachable, a lost connection, a timeout, a full connection pool, a
  *   shutting-down, stepping-down or overloaded server, a lock, memory, open-file or
  *   time limit: `UNAVAILABLE`;
- * - a missing privilege, refused credentials, a validator, a missing feature, a client
+ * - a missing privilege, rejected credentials, a validator, a missing feature, a client
  *   closed by the caller: `BACKEND` with a message that names it;
  * - any other server error: `BACKEND` naming its code name and number;
  * - a duplicate key that the upsert did not resolve: `CONFLICT`.
@@ -101,10 +107,10 @@ export function classifyMongoError(error: unknown): TokenStoreError | undefined 
       { cause: error },
     );
   }
-  const refusal = REFUSAL_MESSAGES.get(code);
+  const rejection = REJECTION_MESSAGES.get(code);
   return new TokenStoreError(
     'BACKEND',
-    refusal ?? `the MongoDB server rejected the command (${codeName ?? 'code'} ${code})`,
+    rejection ?? `the MongoDB server rejected the command (${codeName ?? 'code'} ${code})`,
     { cause: error },
   );
 }

@@ -44,7 +44,7 @@ describe('classifyMongoError', () => {
 
   it.each([
     ['a missing privilege', serverError(13, 'Unauthorized'), 'Unauthorized'],
-    ['refused credentials', serverError(18, 'AuthenticationFailed'), 'AuthenticationFailed'],
+    ['rejected credentials', serverError(18, 'AuthenticationFailed'), 'AuthenticationFailed'],
     ['a missing feature', serverError(238, 'NotImplemented'), 'NotImplemented'],
     ['any other server error', serverError(2, 'BadValue'), 'BadValue 2'],
     ['a closed client', new MongoTopologyClosedError(), 'client is closed'],
