@@ -7,8 +7,8 @@
 # of the server.
 #
 # The server listens on every interface of the container with protected mode off,
-# since it is reached through a published port; the options given afterwards can
-# still override both. Data (RDB and AOF files) goes to the working folder, /data.
+# since it is reached through a published port. Options given afterwards can still
+# override both. Data (RDB and AOF files) goes to the working folder, /data.
 set -eu
 
 case "${1:-}" in
@@ -20,8 +20,12 @@ if [ "$1" != redis-server ]; then
 fi
 shift
 
-# redis-server reads a configuration file only as its first argument.
+# redis-server reads a configuration file, and options such as --version, only as
+# its first argument.
 case "${1:-}" in
+  -v | --version | -h | --help | --test-memory | --check-system)
+    exec redis-server "$@"
+    ;;
   *.conf)
     config_file=$1
     shift
