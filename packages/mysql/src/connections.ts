@@ -58,7 +58,10 @@ export class ConnectionSource {
   readonly #configured = new WeakSet<object>();
   readonly #sockets = new Set<Socket>();
 
-  constructor(pool: Pool, options: { owned: boolean; timeoutMs: number; logger?: TokenStoreLogger }) {
+  constructor(
+    pool: Pool,
+    options: { owned: boolean; timeoutMs: number; logger?: TokenStoreLogger },
+  ) {
     this.#pool = pool;
     this.#owned = options.owned;
     this.#logger = options.logger;
@@ -119,9 +122,12 @@ export class ConnectionSource {
         session.finish();
         // Only the first statement on a reused connection can find it dead from idling;
         // a connection lost later, mid-operation, fails the operation.
-        const stale = reused && session.answered === 0 && !session.wroteData && isConnectionLost(error);
+        const stale =
+          reused && session.answered === 0 && !session.wroteData && isConnectionLost(error);
         if (stale && retries < MAX_STALE_CONNECTION_RETRIES && budget.remainingMs() > 0) {
-          this.#logger?.debug?.('a pooled connection was closed by the server; retrying on another');
+          this.#logger?.debug?.(
+            'a pooled connection was closed by the server; retrying on another',
+          );
           continue;
         }
         throw error;
@@ -169,13 +175,18 @@ export class ConnectionSource {
       throw new TokenStoreError('UNAVAILABLE', `no time left within ${budget.timeoutMs} ms`);
     }
     const pending = this.#pool.getConnection();
-    const connection = await withinBudget(pending, budget, 'got no connection from the pool', () => {
-      // A connection that arrives after the time is up goes straight back to the pool.
-      pending.then(
-        (late) => late.release(),
-        () => undefined,
-      );
-    });
+    const connection = await withinBudget(
+      pending,
+      budget,
+      'got no connection from the pool',
+      () => {
+        // A connection that arrives after the time is up goes straight back to the pool.
+        pending.then(
+          (late) => late.release(),
+          () => undefined,
+        );
+      },
+    );
     this.#track(connection);
     return connection;
   }
@@ -200,10 +211,10 @@ export class ConnectionSource {
     if (this.#configured.has(connection.connection)) {
       return;
     }
-    await session.query(
-      'SET SESSION innodb_lock_wait_timeout = ?, SESSION lock_wait_timeout = ?',
-      [this.#lockWaitSeconds, this.#lockWaitSeconds],
-    );
+    await session.query('SET SESSION innodb_lock_wait_timeout = ?, SESSION lock_wait_timeout = ?', [
+      this.#lockWaitSeconds,
+      this.#lockWaitSeconds,
+    ]);
     this.#configured.add(connection.connection);
   }
 

@@ -118,9 +118,7 @@ export function resolveOptions(
     checkPool(pool, invalid);
   }
   if (typeof table !== 'string' || !TABLE_NAME.test(table)) {
-    throw invalid(
-      'table must be 1 to 48 letters, digits or "_" and must not start with a digit',
-    );
+    throw invalid('table must be 1 to 48 letters, digits or "_" and must not start with a digit');
   }
   if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
     throw invalid(`timeoutMs must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`);

@@ -61,7 +61,10 @@ const HASH_TYPE: ColumnType = {
 
 /** The type of every column the store needs, data columns first. */
 const COLUMN_TYPES: ReadonlyMap<string, ColumnType> = new Map([
-  ...TOKEN_FIELDS.map((field): [string, ColumnType] => [ZOHO_COLUMNS[field], dataColumnType(field)]),
+  ...TOKEN_FIELDS.map((field): [string, ColumnType] => [
+    ZOHO_COLUMNS[field],
+    dataColumnType(field),
+  ]),
   ...UNIQUE_FIELDS.map((field): [string, ColumnType] => [HASH_COLUMNS[field], HASH_TYPE]),
 ]);
 
@@ -227,7 +230,12 @@ function describeIndexProblems(parts: readonly CatalogIndexPart[]): string[] {
   const uniqueColumns = new Set<string>();
   for (const [indexName, indexParts] of byIndex) {
     const [only] = indexParts;
-    if (indexParts.length === 1 && only !== undefined && only.unique && only.prefixLength === null) {
+    if (
+      indexParts.length === 1 &&
+      only !== undefined &&
+      only.unique &&
+      only.prefixLength === null
+    ) {
       uniqueColumns.add(indexName === 'PRIMARY' ? `PRIMARY:${only.column}` : only.column);
     }
   }

@@ -169,7 +169,11 @@ function describeCode(error: unknown): string {
 
 // Through the text protocol, with every string bound as bytes (sent as a hex literal),
 // so that the copy leaves no prepared statement behind for a table that is renamed next.
-async function copyRecords(session: Session, staging: string, converted: ConvertedRows): Promise<void> {
+async function copyRecords(
+  session: Session,
+  staging: string,
+  converted: ConvertedRows,
+): Promise<void> {
   const insert = statementTexts(staging).insert;
   await session.query('START TRANSACTION');
   for (const record of converted.records) {

@@ -160,9 +160,7 @@ describe.skipIf(!provided.available)(`mysql connections${skipNote}`, () => {
         for (const filler of fillers) filler.destroy();
       }
 
-      expect((await second.findToken({ userName: ALICE.userName }))?.userName).toBe(
-        ALICE.userName,
-      );
+      expect((await second.findToken({ userName: ALICE.userName }))?.userName).toBe(ALICE.userName);
       await store.saveToken(CAROL);
       const names = (await store.getTokens()).map((record) => record.userName).sort();
       expect(names).toEqual([ALICE.userName, CAROL.userName]);

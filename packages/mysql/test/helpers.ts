@@ -27,7 +27,9 @@ export function server(): TestServer {
 }
 
 /** Returns the server's URL with another database, user or password. */
-export function serverUrl(change: { database?: string; user?: string; password?: string } = {}): string {
+export function serverUrl(
+  change: { database?: string; user?: string; password?: string } = {},
+): string {
   const url = new URL(server().url);
   if (change.database !== undefined) url.pathname = `/${change.database}`;
   if (change.user !== undefined) url.username = encodeURIComponent(change.user);

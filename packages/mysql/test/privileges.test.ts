@@ -107,7 +107,11 @@ describe.skipIf(!provided.available)(`mysql database users${skipNote}`, () => {
 describe.skipIf(!provided.available)(`mysql pools of the caller${skipNote}`, () => {
   it('keeps values exact through a latin1 pool and leaves it open', async () => {
     const table = temporaryTable();
-    const pool = createPool({ uri: server().url, charset: 'LATIN1_SWEDISH_CI', connectionLimit: 2 });
+    const pool = createPool({
+      uri: server().url,
+      charset: 'LATIN1_SWEDISH_CI',
+      connectionLimit: 2,
+    });
     try {
       const store = createMysqlStore({ pool, table });
       const userName = 'zoë.😀@example.test';

@@ -9,12 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 
-import {
-  SHARED_ACCESS_TOKEN,
-  accessToken,
-  saveRounds,
-  userName,
-} from './fixtures/save-rounds.mjs';
+import { SHARED_ACCESS_TOKEN, accessToken, saveRounds, userName } from './fixtures/save-rounds.mjs';
 import { closeAdmin, openStore, provided, server, skipNote, temporaryTable } from './helpers.js';
 
 if (provided.available) {

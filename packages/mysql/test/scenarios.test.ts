@@ -182,7 +182,10 @@ describe.skipIf(!provided.available)(`mysql store scenarios${skipNote}`, () => {
 
     it('stores the whole token and its 32-byte hash', async () => {
       const table = temporaryTable();
-      const saved = await openStore({ table }).saveToken({ ...ALICE, accessToken: longToken(4096) });
+      const saved = await openStore({ table }).saveToken({
+        ...ALICE,
+        accessToken: longToken(4096),
+      });
 
       const [rows] = await admin().query(
         `SELECT LENGTH(access_token) AS tokenBytes, access_token_hash AS hash FROM \`${table}\` WHERE id = ?`,

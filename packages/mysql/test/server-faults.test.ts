@@ -50,7 +50,9 @@ describe.skipIf(!provided.available)(`mysql writes that time out${skipNote}`, ()
         "IF NEW.access_token = 'slow-update' THEN SET @slept = SLEEP(4); END IF",
     );
 
-    const slow = await timed(store.saveToken({ userName: ALICE.userName, accessToken: 'slow-update' }));
+    const slow = await timed(
+      store.saveToken({ userName: ALICE.userName, accessToken: 'slow-update' }),
+    );
     expectUnavailable(slow.result);
     expect(slow.ms).toBeLessThan(TIMEOUT_MS + 1000);
 

@@ -6,14 +6,7 @@ import mysqlCore from 'mysql2';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 
 import { STATEMENT_COUNT, statementTexts } from '../src/statements.js';
-import {
-  ALICE,
-  closeAdmin,
-  openStore,
-  provided,
-  skipNote,
-  temporaryTable,
-} from './helpers.js';
+import { ALICE, closeAdmin, openStore, provided, skipNote, temporaryTable } from './helpers.js';
 
 if (provided.available) {
   console.log(`mysql statement tests run on ${provided.server.description}`);
@@ -55,7 +48,8 @@ async function recordStatements(body: () => Promise<void>): Promise<SentStatemen
     const original = prototype[protocol];
     vi.spyOn(prototype, protocol).mockImplementation(function (this: unknown, ...args: unknown[]) {
       const [first, second] = args;
-      const options = typeof first === 'string' ? { sql: first } : (first as { sql: string; values?: unknown[] });
+      const options =
+        typeof first === 'string' ? { sql: first } : (first as { sql: string; values?: unknown[] });
       const values = Array.isArray(second) ? second : (options.values ?? []);
       sent.push({ protocol, sql: options.sql, values });
       return original.apply(this, args);
