@@ -1,8 +1,8 @@
 /**
  * Connections from a mysql2 pool, each borrowed for one operation, with every wait
- * bounded: mysql2's pool waits for a free connection without a time limit, and a
- * statement it times out keeps its connection busy, so the store bounds both itself and
- * closes the socket of a connection whose statement ran out of time.
+ * bounded. mysql2's pool waits for a free connection without a time limit, and a
+ * statement that mysql2 times out keeps its connection busy. So the store bounds both
+ * waits itself, and closes the socket of a connection whose statement ran out of time.
  */
 import type { Socket } from 'node:net';
 
@@ -12,7 +12,7 @@ import mysql, { type Pool, type PoolConnection } from 'mysql2/promise';
 import { isConnectionLost } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import { STATEMENT_COUNT } from './statements.js';
-import { isTimeoutError, withinBudget, type TimeBudget } from './time-budget.js';
+import { isTimeoutError, timeoutError, withinBudget, type TimeBudget } from './time-budget.js';
 
 /** One borrowed connection, as the store's statements use it. */
 export interface Session {
@@ -35,14 +35,14 @@ export interface StatementOptions {
 }
 
 // mysql2's internals the store reaches into: the socket of a connection, to close it at
-// once. Ending it politely would wait for a server that may never answer.
+// once. Ending it politely would wait for a server that may never reply.
 interface CoreConnection {
   stream?: Socket;
   on(event: 'error', listener: () => void): unknown;
 }
 
 // A pooled connection that died while idle (killed, or the server restarted) is found
-// only when it is used; the operation then moves to another connection, a few times at most.
+// only when it is used. The operation then moves to another connection, a few times at most.
 const MAX_STALE_CONNECTION_RETRIES = 3;
 const READS: StatementOptions = { writes: false };
 
@@ -65,8 +65,8 @@ export class ConnectionSource {
     this.#pool = pool;
     this.#owned = options.owned;
     this.#logger = options.logger;
-    // InnoDB answers a lock wait past this limit with an error, which leaves the
-    // connection usable; it is set below the store's own limit so that it fires first.
+    // InnoDB fails a lock wait past this limit with an error that leaves the connection
+    // usable. It is set below the store's own limit, so that it fires first.
     this.#lockWaitSeconds = Math.max(1, Math.ceil(options.timeoutMs / 1000) - 1);
   }
 
@@ -120,8 +120,8 @@ export class ConnectionSource {
         return result;
       } catch (error) {
         session.finish();
-        // Only the first statement on a reused connection can find it dead from idling;
-        // a connection lost later, mid-operation, fails the operation.
+        // Only the first statement on a reused connection can find it dead from idling.
+        // A connection lost later, in the middle of the operation, fails the operation.
         const stale =
           reused && session.answered === 0 && !session.wroteData && isConnectionLost(error);
         if (stale && retries < MAX_STALE_CONNECTION_RETRIES && budget.remainingMs() > 0) {
@@ -136,8 +136,9 @@ export class ConnectionSource {
   }
 
   /**
-   * Runs `body` in a transaction and commits. COMMIT is sent only after every statement
-   * of `body` was answered, so a statement that reaches the server late never commits.
+   * Runs `body` in a transaction and commits. COMMIT is sent only after the server
+   * replied to every statement of `body`, so a statement that reaches the server late
+   * never commits.
    */
   withTransaction<T>(budget: TimeBudget, body: (session: Session) => Promise<T>): Promise<T> {
     return this.withSession(budget, async (session) => {
@@ -172,21 +173,16 @@ export class ConnectionSource {
 
   async #acquire(budget: TimeBudget): Promise<PoolConnection> {
     if (budget.remainingMs() === 0) {
-      throw new TokenStoreError('UNAVAILABLE', `no time left within ${budget.timeoutMs} ms`);
+      throw timeoutError('a connection from the pool', budget);
     }
     const pending = this.#pool.getConnection();
-    const connection = await withinBudget(
-      pending,
-      budget,
-      'got no connection from the pool',
-      () => {
-        // A connection that arrives after the time is up goes straight back to the pool.
-        pending.then(
-          (late) => late.release(),
-          () => undefined,
-        );
-      },
-    );
+    const connection = await withinBudget(pending, budget, 'a connection from the pool', () => {
+      // A connection that arrives after the time is up goes straight back to the pool.
+      pending.then(
+        (late) => late.release(),
+        () => undefined,
+      );
+    });
     this.#track(connection);
     return connection;
   }
@@ -247,7 +243,7 @@ class PooledSession implements Session {
   #finished = false;
   /** Whether a statement that changes data (or a COMMIT) was sent on this connection. */
   wroteData = false;
-  /** How many statements the server answered on this connection in this operation. */
+  /** How many statements the server replied to on this connection in this operation. */
   answered = 0;
 
   constructor(connection: PoolConnection, budget: TimeBudget) {
@@ -292,14 +288,14 @@ class PooledSession implements Session {
 
   async #run<T>(send: () => Promise<[unknown, unknown]>, writes: boolean): Promise<T> {
     if (this.#broken) {
-      throw new TokenStoreError('UNAVAILABLE', 'the connection was lost');
+      throw new TokenStoreError('UNAVAILABLE', 'the connection to the server was lost');
     }
     if (this.#budget.remainingMs() === 0) {
-      throw new TokenStoreError('UNAVAILABLE', `no time left within ${this.#budget.timeoutMs} ms`);
+      throw timeoutError('the server to reply', this.#budget);
     }
     if (writes) this.wroteData = true;
     try {
-      const [result] = await withinBudget(send(), this.#budget, 'the server did not answer', () => {
+      const [result] = await withinBudget(send(), this.#budget, 'the server to reply', () => {
         this.#broken = true;
         destroyConnection(this.#connection);
       });

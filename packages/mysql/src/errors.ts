@@ -128,8 +128,8 @@ export function isConnectionLost(error: unknown): boolean {
   if (errno !== undefined && errno >= SERVER_ERRNO_MIN) {
     return CONNECTION_LOST_ERRNOS.has(errno);
   }
-  // mysql2 marks socket and protocol failures as fatal, and so its refusal to use a
-  // connection that is already closed, which has neither a code nor an errno.
+  // mysql2 marks socket and protocol failures as fatal. Its refusal to use a connection
+  // that is already closed is fatal too, and has neither a code nor an errno.
   return fatal;
 }
 
@@ -140,8 +140,9 @@ export function errnoOf(error: unknown): number | undefined {
 
 /**
  * Returns the unique field whose index rejected a duplicate value, or `'id'` for the
- * primary key, read from the index name that ends ER_DUP_ENTRY's message: "… for key
- * 'user_name_hash'" (MariaDB) or "… for key 'oauthtoken.user_name_hash'" (MySQL 8).
+ * primary key. It reads the index name at the end of ER_DUP_ENTRY's message: "… for
+ * key 'user_name_hash'" on MariaDB, "… for key 'oauthtoken.user_name_hash'" on MySQL
+ * 8.0.19 and later, which put the table name first.
  */
 export function duplicateField(error: unknown): UniqueField | 'id' | undefined {
   const { sqlMessage } = error as MysqlError;

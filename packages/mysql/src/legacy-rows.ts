@@ -35,7 +35,7 @@ export interface ConvertedRows {
   invalidExpiries: number;
   /** Cells that cannot be read as text (bytes that are not UTF-8), by column. */
   unreadableCells: Map<string, number>;
-  /** Cells longer than their new column holds, by column. */
+  /** Cells longer than their new column can store, by column. */
   oversizedCells: Map<string, number>;
   duplicates: DuplicateReport[];
 }
@@ -112,7 +112,7 @@ function readCell(cell: unknown): string | null | undefined {
   return undefined;
 }
 
-// The Zoho schema keeps the expiry as varchar(20) holding epoch milliseconds.
+// The Zoho schema keeps the expiry as a varchar(20) of epoch milliseconds.
 function convertExpiry(cell: unknown, result: ConvertedRows): number | undefined {
   const text = readCell(cell);
   if (text === null) {

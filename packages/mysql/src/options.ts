@@ -9,7 +9,7 @@ import {
 } from '@tokenstore/core';
 import type { Pool } from 'mysql2/promise';
 
-/** Where the store connects: a URL (the store owns its pool) or a pool of the caller's. */
+/** The connection settings: a URL (the store then owns its pool) or a pool of the caller's. */
 export interface MysqlConnectionOptions extends CommonStoreOptions {
   /**
    * A connection URL that names a database, such as
@@ -42,8 +42,8 @@ export interface MysqlStoreOptions extends MysqlConnectionOptions {
    */
   createSchema?: boolean;
   /**
-   * The most connections the store's own pool opens at once. Only with `url`: a pool
-   * passed as `pool` keeps its own limit. @default 10
+   * The maximum number of connections the store's own pool opens at once. Only with
+   * `url`, because a pool passed as `pool` keeps its own limit. @default 10
    */
   connectionLimit?: number;
 }
@@ -109,7 +109,7 @@ export function resolveOptions(
   } = options;
 
   if ((url === undefined) === (pool === undefined)) {
-    throw invalid('give either url or pool, not both and not neither');
+    throw invalid('give exactly one of url and pool');
   }
   if (url !== undefined) {
     checkUrl(url, invalid);

@@ -1,6 +1,6 @@
 /**
  * The mapping between token records and table rows. Every string travels as UTF-8
- * bytes (a Buffer), both ways, so that no connection charset can change a value; each
+ * bytes (a Buffer), both ways, so that no connection charset can change a value. Each
  * unique field also gets its SHA-256, computed here and never in SQL.
  */
 import { createHash } from 'node:crypto';
@@ -21,7 +21,7 @@ import { MAX_ID_BYTES, MAX_VALUE_BYTES } from './schema.js';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Returns the SHA-256 of a value's UTF-8 bytes: what its hash column holds. */
+/** Returns the SHA-256 of a value's UTF-8 bytes: the content of its hash column. */
 export function hashValue(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
 }
@@ -116,12 +116,12 @@ function readText(column: string, cell: unknown): string {
     return cell;
   }
   if (!(cell instanceof Uint8Array)) {
-    throw corrupt(`column ${column} holds ${describeCell(cell)}, not bytes`);
+    throw corrupt(`column ${column} contains ${describeCell(cell)}, expected bytes`);
   }
   try {
     return UTF8.decode(cell);
   } catch {
-    throw corrupt(`column ${column} holds bytes that are not UTF-8`);
+    throw corrupt(`column ${column} contains invalid UTF-8`);
   }
 }
 
@@ -137,7 +137,7 @@ function readExpiry(cell: unknown): number {
     expiry = Number(cell);
   }
   if (!Number.isSafeInteger(expiry)) {
-    throw corrupt(`column ${ZOHO_COLUMNS.expiresAt} holds a value that is not a safe integer`);
+    throw corrupt(`column ${ZOHO_COLUMNS.expiresAt} contains a value that is not a safe integer`);
   }
   return expiry;
 }

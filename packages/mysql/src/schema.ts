@@ -29,9 +29,9 @@ export const FIELD_OF_HASH_COLUMN: ReadonlyMap<string, UniqueField> = new Map(
   UNIQUE_FIELDS.map((field) => [HASH_COLUMNS[field], field]),
 );
 
-/** The largest id the id column holds, in UTF-8 bytes. */
+/** The maximum length of an id, in UTF-8 bytes: the size of the id column. */
 export const MAX_ID_BYTES = 255;
-/** The largest value a MEDIUMBLOB column holds, in bytes. */
+/** The maximum length of any other value, in bytes: the size of a MEDIUMBLOB. */
 export const MAX_VALUE_BYTES = 16_777_215;
 
 /** The length in bytes of a SHA-256 digest. */
@@ -92,9 +92,10 @@ export function quoteIdentifier(name: string): string {
 /**
  * Returns the statement that creates the table in the store's layout. Every string
  * column is binary, so values are stored and compared byte for byte whatever the
- * connection's charset, and trailing spaces count. Each unique field has a BINARY(32)
- * hash column with a unique index, which the store writes itself; a value of any
- * length is found through it. InnoDB gives the row locks the upsert relies on.
+ * connection's charset, and trailing spaces count. Each unique field also has a
+ * BINARY(32) hash column with a unique index, which the store writes itself. So a value
+ * of any length is unique and can be found through its hash. InnoDB gives the row locks
+ * that the upsert relies on.
  */
 export function createTableSql(table: string, options: { ifNotExists: boolean }): string {
   const columns = [...COLUMN_TYPES].map(([column, type]) =>

@@ -1,7 +1,7 @@
 /**
- * Getting the table ready: the check a store runs before its first operation, and
+ * Table setup: the check a store runs before its first operation, and
  * `createMysqlSchema` for users who run the DDL separately. Both decide from the schema
- * catalog, never from whether the table holds rows.
+ * catalog, never from whether the table contains rows.
  */
 import { TokenStoreError, type TokenStoreLogger } from '@tokenstore/core';
 
@@ -28,7 +28,7 @@ export interface MysqlSchemaResult {
 
 /** Options of `ensureTable`. */
 export interface EnsureTableOptions {
-  /** Create the table when the catalog has none of that name. */
+  /** Whether to create the table when the catalog has none of that name. */
   create: boolean;
   logger: TokenStoreLogger | undefined;
 }
@@ -75,8 +75,8 @@ export async function ensureTable(
  * with `createSchema: false`.
  *
  * @throws TokenStoreError `BACKEND` when the table exists with another layout (a Zoho
- *   table needs `upgradeMysqlTable`) or the user may not create it; `UNAVAILABLE` when
- *   the server cannot be reached within `timeoutMs`.
+ *   table needs `upgradeMysqlTable`), or when the user may not create it.
+ * @throws TokenStoreError `UNAVAILABLE` when the server cannot be reached within `timeoutMs`.
  */
 export async function createMysqlSchema(
   options: MysqlConnectionOptions,

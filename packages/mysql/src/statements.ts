@@ -1,7 +1,7 @@
 /**
  * The fixed set of statements the store runs on its table. The texts depend only on the
- * table name, never on which fields a record holds, so each connection prepares at most
- * this many statements; every value is bound to a placeholder.
+ * table name, never on which fields a record contains. So each connection prepares at
+ * most this many statements. Every value is bound to a placeholder.
  */
 import { UNIQUE_FIELDS, ZOHO_COLUMNS, type LookupField } from '@tokenstore/core';
 
@@ -84,5 +84,5 @@ export function statementTexts(table: string): StatementTexts {
   };
 }
 
-/** The number of statements a connection prepares at most: the cache size of the store's pool. */
+/** The maximum number of statements a connection prepares: the cache size of the store's pool. */
 export const STATEMENT_COUNT = Object.keys(statementTexts('t')).length;

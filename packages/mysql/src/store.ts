@@ -27,9 +27,9 @@ const WRITES = { writes: true };
 const ER_NO_SUCH_TABLE = 1146;
 
 /**
- * Creates a token store on a MySQL or MariaDB table. The factory connects to nothing;
- * the first call borrows a connection, creates the table when the catalog has none
- * (unless `createSchema` is `false`) and checks its layout.
+ * Creates a token store on a MySQL or MariaDB table. The factory connects to nothing.
+ * The first call borrows a connection, creates the table when the catalog has none
+ * (unless `createSchema` is `false`), and checks its layout.
  *
  * @throws TokenStoreError `INVALID_OPTIONS` when an option is invalid.
  */

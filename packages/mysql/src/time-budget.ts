@@ -1,7 +1,7 @@
 /**
- * Time limits: every step that waits for the server (a connection from the pool, a
- * statement) is bounded, so that a server that stops answering makes a call reject
- * with `UNAVAILABLE` instead of hanging.
+ * Time limits for every step that waits for the server: a connection from the pool, a
+ * statement. A server that stops replying then makes a call reject with `UNAVAILABLE`
+ * instead of hanging.
  */
 import { TokenStoreError } from '@tokenstore/core';
 
@@ -13,20 +13,23 @@ export interface TimeBudget {
   remainingMs(): number;
 }
 
-/** A budget shared by every step of one operation: they end together after `timeoutMs`. */
+/** Returns a budget that every step of one operation shares: they end together after `timeoutMs`. */
 export function operationBudget(timeoutMs: number): TimeBudget {
   const endsAt = Date.now() + timeoutMs;
   return { timeoutMs, remainingMs: () => Math.max(0, endsAt - Date.now()) };
 }
 
-/** A budget that gives each step the whole `timeoutMs`, for long jobs such as an upgrade. */
+/** Returns a budget that gives each step the whole `timeoutMs`, for long jobs such as an upgrade. */
 export function stepBudget(timeoutMs: number): TimeBudget {
   return { timeoutMs, remainingMs: () => timeoutMs };
 }
 
-/** Builds the `UNAVAILABLE` error of a step that ran out of time. */
+/** Builds the `UNAVAILABLE` error of a step that ran out of time waiting for `what`. */
 export function timeoutError(what: string, budget: TimeBudget): TokenStoreError {
-  return new TokenStoreError('UNAVAILABLE', `${what} within ${budget.timeoutMs} ms`);
+  return new TokenStoreError(
+    'UNAVAILABLE',
+    `timed out after ${budget.timeoutMs} ms waiting for ${what}`,
+  );
 }
 
 /** Tells whether `error` is a time-out of this module rather than an error of the server. */

@@ -37,10 +37,11 @@ export interface MysqlUpgradeResult {
 const OPERATION = 'upgradeMysqlTable';
 
 /**
- * Rebuilds a token table of an older layout in the store's layout: binary columns that
- * hold values of any length up to 16 MiB, the expiry as BIGINT, and a hash column with a
- * unique index for the user name and each token. `''` and `'null'` become NULL and the
- * expiry text a number. A table that already has the store's layout is left as it is.
+ * Rebuilds a token table of an older layout in the store's layout. The new table has
+ * binary columns for values of up to 16 MiB, the expiry as BIGINT, and a hash column
+ * with a unique index for the user name and each token. `''` and `'null'` become NULL,
+ * and the expiry text becomes a number. A table that already has the store's layout is
+ * left as it is.
  *
  * MySQL commits every DDL statement at once, so the upgrade checks everything first,
  * builds the new table under a temporary name, and swaps the two with one atomic
@@ -83,10 +84,13 @@ async function upgradeTable(
   const where = `table ${quoteIdentifier(table)} in database ${quoteIdentifier(database)}`;
   const state = await inspectTable(session, table);
   if (state.kind === 'missing') {
-    throw new TokenStoreError('BACKEND', `${where} does not exist`);
+    throw new TokenStoreError('BACKEND', `${where} does not exist: check the table option`);
   }
   if (state.kind === 'incompatible') {
-    throw new TokenStoreError('BACKEND', `${where} is not a token table: ${state.problem}`);
+    throw new TokenStoreError(
+      'BACKEND',
+      `${where} is not a token table: ${state.problem}. Check the table option`,
+    );
   }
   if (state.kind === 'current') {
     const records = await countRows(session, table);
@@ -167,8 +171,8 @@ function describeCode(error: unknown): string {
   return typeof code === 'string' ? code : 'unknown error';
 }
 
-// Through the text protocol, with every string bound as bytes (sent as a hex literal),
-// so that the copy leaves no prepared statement behind for a table that is renamed next.
+// The copy runs through the text protocol, which sends every string as a hex literal of
+// its bytes. So it leaves no prepared statement behind for a table that is renamed next.
 async function copyRecords(
   session: Session,
   staging: string,

@@ -1,9 +1,10 @@
 /**
- * The upsert as one InnoDB transaction: lock the record the lookup key finds (SELECT …
- * FOR UPDATE), merge with `resolveUpsert`, then INSERT or UPDATE it with every column
- * written. The unique hash indexes reject a value that another record holds. A
- * transaction that the server rolled back because of a deadlock, or an insert that lost
- * a race for the same lookup key, runs again from the start, a bounded number of times.
+ * The upsert as one InnoDB transaction. It locks the record the lookup key finds
+ * (SELECT … FOR UPDATE), merges with `resolveUpsert`, then INSERTs or UPDATEs it with
+ * every column written. The unique hash indexes reject a value that another record
+ * contains. A transaction that the server rolled back because of a deadlock, or an
+ * insert that lost a race for the same lookup key, runs again from the start, at most
+ * `MAX_ATTEMPTS` times in all.
  */
 import {
   TokenStoreError,
@@ -20,7 +21,7 @@ import { checkValueSizes, insertValues, lookupValues, rowToToken, updateValues }
 import { LOCK_STATEMENTS, type StatementTexts } from './statements.js';
 import type { TimeBudget } from './time-budget.js';
 
-/** How many times a transaction runs at most when the server rolls it back for a race. */
+/** The maximum number of runs of one transaction that the server rolls back for races. */
 export const MAX_ATTEMPTS = 10;
 
 const WRITES = { writes: true };
@@ -29,8 +30,9 @@ const WRITES = { writes: true };
  * Saves `token` under its lookup key (`null`: always a new record) and returns the
  * stored record.
  *
- * @throws TokenStoreError `CONFLICT` when another record holds a written user name or
- *   token value; `UNAVAILABLE` when races went on through every attempt.
+ * @throws TokenStoreError `CONFLICT` when another record contains a written user name
+ *   or token value.
+ * @throws TokenStoreError `UNAVAILABLE` when races went on through every attempt.
  */
 export async function upsertToken(
   source: ConnectionSource,
@@ -102,8 +104,8 @@ async function writeRecord(
 type FailureOutcome = { kind: 'retry' } | { kind: 'fail'; error: unknown };
 
 // A duplicate of the lookup key itself (or of the id) means that another save inserted
-// the same record first: the next attempt finds and updates it. A duplicate in any other
-// unique field is a value that another record holds.
+// the same record first, so the next attempt finds and updates it. A duplicate in any
+// other unique field is a value that another record contains.
 function judgeFailure(error: unknown, key: LookupKey | null): FailureOutcome {
   const errno = errnoOf(error);
   if (errno === ER.LOCK_DEADLOCK) {

@@ -29,7 +29,7 @@ describe.skipIf(!provided.available)(`mysql store${skipNote}`, () => {
         return {
           open: async () => createMysqlStore({ url: server().url, table }),
           async readRaw(id) {
-            // The data columns only: the hash columns hold SHA-256 digests, not values.
+            // The data columns only, because the hash columns contain SHA-256 digests, not values.
             const [rows] = await admin().query(
               `SELECT ${COLUMNS.join(', ')} FROM \`${table}\` WHERE id = ?`,
               [Buffer.from(id, 'utf8')],

@@ -1,8 +1,8 @@
 /**
- * Connections under failure: writes that a trigger rejects give their connection back,
- * the pool limit holds, connections killed by the server are replaced, a server out of
- * connections or a lock held too long gives UNAVAILABLE within the time limit, and the
- * same store works again afterwards.
+ * Connections under failure. Writes that a trigger rejects give their connection back,
+ * and the pool limit holds. Connections killed by the server are replaced. A server out
+ * of connections, or a lock held too long, gives UNAVAILABLE within the time limit, and
+ * the same store works again afterwards.
  */
 import { isTokenStoreError, type TokenStore } from '@tokenstore/core';
 import mysql, { type Connection } from 'mysql2/promise';

@@ -18,7 +18,7 @@ export const provided = await provideServer('mysql');
 /** The reason server tests are skipped, for the suite's name; empty when they run. */
 export const skipNote = provided.available ? '' : ` (skipped: ${provided.reason})`;
 
-/** The server of this test file. Only call it inside tests that run when one is available. */
+/** Returns the server of this test file. Call it only in tests that run when one is available. */
 export function server(): TestServer {
   if (!provided.available) {
     throw new Error(`no MySQL server: ${provided.reason}`);
@@ -39,7 +39,7 @@ export function serverUrl(
 
 let adminPool: Pool | undefined;
 
-/** A pool of administrator connections (the server URL's user), for setup and checks. */
+/** Returns a pool of administrator connections (the server URL's user), for setup and checks. */
 export function admin(): Pool {
   adminPool ??= mysql.createPool({ uri: server().url, connectionLimit: 4 });
   return adminPool;

@@ -33,10 +33,10 @@ function invalidOptionsOf(options: unknown): string {
 
 describe('createMysqlStore options', () => {
   it('requires exactly one of url and pool', () => {
-    expect(invalidOptionsOf({})).toContain('url or pool');
+    expect(invalidOptionsOf({})).toContain('exactly one of url and pool');
     const pool = createPromisePool({ uri: URL });
     try {
-      expect(invalidOptionsOf({ url: URL, pool })).toContain('url or pool');
+      expect(invalidOptionsOf({ url: URL, pool })).toContain('exactly one of url and pool');
       expect(invalidOptionsOf({ pool, connectionLimit: 4 })).toContain('connectionLimit');
     } finally {
       void pool.end();
@@ -144,7 +144,7 @@ describe('unreachable servers', () => {
     }
   });
 
-  it('rejects within the timeout when the server never answers', async () => {
+  it('rejects within the timeout when the server never replies', async () => {
     const port = await silentServer();
     const store = createMysqlStore({
       url: `mysql://app:pw@127.0.0.1:${port}/tokens`,

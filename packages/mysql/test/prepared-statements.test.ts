@@ -35,7 +35,7 @@ const CALLS = 1000;
 const PARALLEL = 10;
 const ER_MAX_PREPARED_STMT_COUNT_REACHED = 1461;
 
-// The optional fields of a save by user name; the 512 patterns of given and null fields.
+// The optional fields of a save by user name, which give 512 patterns of given and null fields.
 const OPTIONAL_FIELDS = [
   'id',
   'clientId',

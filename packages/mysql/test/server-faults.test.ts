@@ -1,5 +1,5 @@
 /**
- * A server that restarts, stops answering, or takes too long over a write: the same
+ * A server that restarts, stops replying, or takes too long over a write: the same
  * store object works again afterwards, calls reject within the time limit, and a write
  * reported as failed is never applied later.
  */

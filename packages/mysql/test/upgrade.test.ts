@@ -28,7 +28,7 @@ afterAll(async () => {
   if (provided.available) await provided.server.close();
 });
 
-/** The table a Zoho SDK's DBStore creates, as Zoho documents it. */
+/** Returns the CREATE TABLE of a Zoho SDK's DBStore, as Zoho documents it. */
 function zohoTableSql(table: string, charset = 'utf8mb4'): string {
   return (
     `CREATE TABLE \`${table}\` (id varchar(10) NOT NULL, user_name varchar(255), ` +
