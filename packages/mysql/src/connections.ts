@@ -12,7 +12,13 @@ import mysql, { type Pool, type PoolConnection } from 'mysql2/promise';
 import { isConnectionLost } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import { STATEMENT_COUNT } from './statements.js';
-import { isTimeoutError, timeoutError, withinBudget, type TimeBudget } from './time-budget.js';
+import {
+  isTimeoutError,
+  stepBudget,
+  timeoutError,
+  withinBudget,
+  type TimeBudget,
+} from './time-budget.js';
 
 /** One borrowed connection, as the store's statements use it. */
 export interface Session {
@@ -55,7 +61,9 @@ export class ConnectionSource {
   readonly #owned: boolean;
   readonly #lockWaitSeconds: number;
   readonly #logger: TokenStoreLogger | undefined;
+  readonly #timeoutMs: number;
   readonly #configured = new WeakSet<object>();
+  readonly #tracked = new WeakSet<object>();
   readonly #sockets = new Set<Socket>();
 
   constructor(
@@ -64,6 +72,7 @@ export class ConnectionSource {
   ) {
     this.#pool = pool;
     this.#owned = options.owned;
+    this.#timeoutMs = options.timeoutMs;
     this.#logger = options.logger;
     // InnoDB fails a lock wait past this limit with an error that leaves the connection
     // usable. It is set below the store's own limit, so that it fires first.
@@ -150,7 +159,7 @@ export class ConnectionSource {
         await (session as PooledSession).rollback();
         throw error;
       }
-      await session.query('COMMIT', [], { writes: true });
+      await (session as PooledSession).commit();
       return result;
     });
   }
@@ -164,7 +173,14 @@ export class ConnectionSource {
       return;
     }
     try {
-      await this.#pool.end();
+      // A connection still in its handshake with a server that stopped replying would
+      // hold end() until mysql2's connect timeout; the sockets are closed below anyway.
+      await withinBudget(
+        this.#pool.end(),
+        stepBudget(this.#timeoutMs),
+        'the pool to end',
+        () => {},
+      );
     } catch (error) {
       this.#logger?.debug?.(`ending the pool failed: ${describeCode(error)}`);
     }
@@ -189,9 +205,10 @@ export class ConnectionSource {
 
   #track(connection: PoolConnection): void {
     const core = connection.connection as unknown as CoreConnection;
-    if (this.#configured.has(core)) {
+    if (this.#tracked.has(core)) {
       return;
     }
+    this.#tracked.add(core);
     // mysql2 can emit a second 'error' event on a connection that already failed; without
     // a listener Node would throw it and end the process. Each error also reaches the
     // statement that caused it, which is where the store handles it.
@@ -263,6 +280,16 @@ class PooledSession implements Session {
       () => this.#connection.query({ sql, values: [...values], rowsAsArray: false }),
       options.writes,
     );
+  }
+
+  /** Commits the transaction. A connection whose COMMIT failed is closed, never reused. */
+  async commit(): Promise<void> {
+    try {
+      await this.query('COMMIT', [], { writes: true });
+    } catch (error) {
+      this.#broken = true;
+      throw error;
+    }
   }
 
   /** Rolls the transaction back, or marks the connection to be closed, which rolls it back too. */

@@ -170,6 +170,22 @@ describe.skipIf(!provided.available)(`mysql connections${skipNote}`, () => {
     }
   }, 60_000);
 
+  it('leaves no server connection after close', async () => {
+    const table = temporaryTable();
+    const { store, user } = await storeOfOwnUser(table);
+    await Promise.all([ALICE, BOB, CAROL].map((record) => store.saveToken(record)));
+    expect((await connectionIdsOf(user)).length).toBeGreaterThan(0);
+
+    await store.close();
+    const closedAt = performance.now();
+    while ((await connectionIdsOf(user)).length > 0 && performance.now() - closedAt < 1000) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+
+    expect(await connectionIdsOf(user)).toEqual([]);
+    await expect(store.getTokens()).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+
   it('replaces idle connections the server killed', async () => {
     const table = temporaryTable();
     const { store, user } = await storeOfOwnUser(table);

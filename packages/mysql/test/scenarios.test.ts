@@ -198,6 +198,24 @@ describe.skipIf(!provided.available)(`mysql store scenarios${skipNote}`, () => {
     });
   });
 
+  describe('value sizes', () => {
+    it('rejects values longer than their columns', async () => {
+      const table = temporaryTable();
+      const store = openStore({ table });
+
+      await expect(store.saveToken({ ...ALICE, id: 'x'.repeat(256) })).rejects.toMatchObject({
+        code: 'INVALID_TOKEN',
+      });
+      await expect(
+        store.saveToken({ ...ALICE, clientSecret: 'x'.repeat(16_777_216) }),
+      ).rejects.toMatchObject({ code: 'INVALID_TOKEN' });
+      expect(await countRows(table)).toBe(0);
+
+      const longest = await store.saveToken({ ...ALICE, id: 'é'.repeat(127) + 'x' });
+      expect(await store.findTokenById(longest.id)).toEqual(longest);
+    });
+  });
+
   describe('exact matching', () => {
     it('round-trips an emoji user name', async () => {
       const table = temporaryTable();
