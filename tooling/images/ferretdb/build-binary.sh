@@ -28,6 +28,11 @@ if [ -x "$binary" ] && "$binary" --version 2>/dev/null | grep -q "version: $ferr
   exit 0
 fi
 
+# Non-interactive shells (CI) may not have the PATH of a login shell; /usr/local/go
+# is where Go's own installer puts it.
+if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+  PATH="/usr/local/go/bin:$PATH"
+fi
 if ! command -v go >/dev/null 2>&1; then
   echo "ferretdb: go is not on the PATH; install Go 1.24 or later to build FerretDB $ferretdb_version" >&2
   exit 1
