@@ -6,51 +6,18 @@
  */
 import type { Socket } from 'node:net';
 
-import { TokenStoreError, invalidOptionsError, type TokenStoreLogger } from '@tokenstore/core';
+import { invalidOptionsError, type TokenStoreLogger } from '@tokenstore/core';
 import mysql, { type Pool, type PoolConnection } from 'mysql2/promise';
 
 import { isConnectionLost } from './errors.js';
 import type { ResolvedOptions } from './options.js';
+import { PooledSession, type CoreConnection, type Session } from './session.js';
 import { STATEMENT_COUNT } from './statements.js';
-import {
-  isTimeoutError,
-  stepBudget,
-  timeoutError,
-  withinBudget,
-  type TimeBudget,
-} from './time-budget.js';
-
-/** One borrowed connection, as the store's statements use it. */
-export interface Session {
-  /**
-   * Runs one of the store's fixed statements as a server-side prepared statement, which
-   * mysql2 caches per connection. `writes` marks a statement that changes data.
-   */
-  execute<T>(sql: string, values: readonly unknown[], options?: StatementOptions): Promise<T>;
-  /**
-   * Runs a statement through the text protocol, for statements that run rarely or take
-   * no values from records: catalog reads, DDL, session settings and transaction control.
-   */
-  query<T>(sql: string, values?: readonly unknown[], options?: StatementOptions): Promise<T>;
-}
-
-/** Options of a statement. */
-export interface StatementOptions {
-  /** The statement changes data (or commits): a failed operation must not run it again. */
-  writes: boolean;
-}
-
-// mysql2's internals the store reaches into: the socket of a connection, to close it at
-// once. Ending it politely would wait for a server that may never reply.
-interface CoreConnection {
-  stream?: Socket;
-  on(event: 'error', listener: () => void): unknown;
-}
+import { stepBudget, timeoutError, withinBudget, type TimeBudget } from './time-budget.js';
 
 // A pooled connection that died while idle (killed, or the server restarted) is found
 // only when it is used. The operation then moves to another connection, a few times at most.
 const MAX_STALE_CONNECTION_RETRIES = 3;
-const READS: StatementOptions = { writes: false };
 
 // How long close() waits for the server to close the sockets after COM_QUIT.
 const SOCKET_CLOSE_GRACE_MS = 1000;
@@ -117,7 +84,31 @@ export class ConnectionSource {
    * when it failed or ran out of time. When a connection that was idle in the pool turns
    * out to be dead before anything was written through it, `body` runs again on another.
    */
-  async withSession<T>(budget: TimeBudget, body: (session: Session) => Promise<T>): Promise<T> {
+  withSession<T>(budget: TimeBudget, body: (session: Session) => Promise<T>): Promise<T> {
+    return this.#borrow(budget, body);
+  }
+
+  /**
+   * Runs `body` in a transaction and commits. COMMIT is sent only after the server
+   * replied to every statement of `body`, so a statement that reaches the server late
+   * never commits.
+   */
+  withTransaction<T>(budget: TimeBudget, body: (session: Session) => Promise<T>): Promise<T> {
+    return this.#borrow(budget, async (session) => {
+      await session.query('START TRANSACTION');
+      let result: T;
+      try {
+        result = await body(session);
+      } catch (error) {
+        await session.rollback();
+        throw error;
+      }
+      await session.commit();
+      return result;
+    });
+  }
+
+  async #borrow<T>(budget: TimeBudget, body: (session: PooledSession) => Promise<T>): Promise<T> {
     for (let retries = 0; ; retries += 1) {
       const connection = await this.#acquire(budget);
       const reused = this.#configured.has(connection.connection);
@@ -142,26 +133,6 @@ export class ConnectionSource {
         throw error;
       }
     }
-  }
-
-  /**
-   * Runs `body` in a transaction and commits. COMMIT is sent only after the server
-   * replied to every statement of `body`, so a statement that reaches the server late
-   * never commits.
-   */
-  withTransaction<T>(budget: TimeBudget, body: (session: Session) => Promise<T>): Promise<T> {
-    return this.withSession(budget, async (session) => {
-      await session.query('START TRANSACTION');
-      let result: T;
-      try {
-        result = await body(session);
-      } catch (error) {
-        await (session as PooledSession).rollback();
-        throw error;
-      }
-      await (session as PooledSession).commit();
-      return result;
-    });
   }
 
   /**
@@ -250,97 +221,6 @@ export class ConnectionSource {
     }
     this.#sockets.clear();
   }
-}
-
-/** A borrowed connection whose statements are bounded by the operation's time budget. */
-class PooledSession implements Session {
-  readonly #connection: PoolConnection;
-  readonly #budget: TimeBudget;
-  #broken = false;
-  #finished = false;
-  /** Whether a statement that changes data (or a COMMIT) was sent on this connection. */
-  wroteData = false;
-  /** How many statements the server replied to on this connection in this operation. */
-  answered = 0;
-
-  constructor(connection: PoolConnection, budget: TimeBudget) {
-    this.#connection = connection;
-    this.#budget = budget;
-  }
-
-  execute<T>(sql: string, values: readonly unknown[], options = READS): Promise<T> {
-    return this.#run(
-      () => this.#connection.execute({ sql, values: [...values], rowsAsArray: false }),
-      options.writes,
-    );
-  }
-
-  query<T>(sql: string, values: readonly unknown[] = [], options = READS): Promise<T> {
-    return this.#run(
-      () => this.#connection.query({ sql, values: [...values], rowsAsArray: false }),
-      options.writes,
-    );
-  }
-
-  /** Commits the transaction. A connection whose COMMIT failed is closed, never reused. */
-  async commit(): Promise<void> {
-    try {
-      await this.query('COMMIT', [], { writes: true });
-    } catch (error) {
-      this.#broken = true;
-      throw error;
-    }
-  }
-
-  /** Rolls the transaction back, or marks the connection to be closed, which rolls it back too. */
-  async rollback(): Promise<void> {
-    if (this.#broken) return;
-    try {
-      await this.query('ROLLBACK');
-    } catch {
-      this.#broken = true;
-    }
-  }
-
-  /** Gives the connection back, or closes it when it can no longer be trusted. */
-  finish(): void {
-    if (this.#finished) return;
-    this.#finished = true;
-    if (this.#broken) {
-      destroyConnection(this.#connection);
-    } else {
-      this.#connection.release();
-    }
-  }
-
-  async #run<T>(send: () => Promise<[unknown, unknown]>, writes: boolean): Promise<T> {
-    if (this.#broken) {
-      throw new TokenStoreError('UNAVAILABLE', 'the connection to the server was lost');
-    }
-    if (this.#budget.remainingMs() === 0) {
-      throw timeoutError('the server to reply', this.#budget);
-    }
-    if (writes) this.wroteData = true;
-    try {
-      const [result] = await withinBudget(send(), this.#budget, 'the server to reply', () => {
-        this.#broken = true;
-        destroyConnection(this.#connection);
-      });
-      this.answered += 1;
-      return result as T;
-    } catch (error) {
-      if (isConnectionLost(error) || isTimeoutError(error)) {
-        this.#broken = true;
-      }
-      throw error;
-    }
-  }
-}
-
-/** Removes a connection from its pool and closes its socket at once. */
-function destroyConnection(connection: PoolConnection): void {
-  connection.destroy();
-  (connection.connection as unknown as CoreConnection).stream?.destroy();
 }
 
 function describeCode(error: unknown): string {

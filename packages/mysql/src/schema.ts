@@ -11,7 +11,7 @@ import {
   type UniqueField,
 } from '@tokenstore/core';
 
-import type { Session } from './connections.js';
+import type { Session } from './session.js';
 
 /** The data columns, in the order of the Zoho schema. */
 export const COLUMNS = TOKEN_FIELDS.map((field) => ZOHO_COLUMNS[field]);

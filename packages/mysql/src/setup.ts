@@ -5,8 +5,8 @@
  */
 import { TokenStoreError, type TokenStoreLogger } from '@tokenstore/core';
 
-import type { Session } from './connections.js';
 import { ConnectionSource } from './connections.js';
+import type { Session } from './session.js';
 import { toStoreError } from './errors.js';
 import { resolveOptions, type MysqlConnectionOptions } from './options.js';
 import {

@@ -13,7 +13,8 @@ import {
   type TokenStoreError,
 } from '@tokenstore/core';
 
-import { ConnectionSource, type Session } from './connections.js';
+import { ConnectionSource } from './connections.js';
+import type { Session } from './session.js';
 import { classifyMysqlError, errnoOf } from './errors.js';
 import { resolveOptions, type MysqlStoreOptions, type ResolvedOptions } from './options.js';
 import { lookupValues, rowToToken } from './rows.js';

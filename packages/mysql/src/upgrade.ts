@@ -5,7 +5,8 @@
  */
 import { TokenStoreError, type TokenStoreLogger } from '@tokenstore/core';
 
-import { ConnectionSource, type Session } from './connections.js';
+import { ConnectionSource } from './connections.js';
+import type { Session } from './session.js';
 import { toStoreError } from './errors.js';
 import { convertLegacyRows, type ConvertedRows } from './legacy-rows.js';
 import { resolveOptions, type MysqlConnectionOptions } from './options.js';

@@ -1,7 +1,7 @@
 /**
  * The upsert as one InnoDB transaction. It locks the record the lookup key finds
- * (SELECT … FOR UPDATE), merges with `resolveUpsert`, then INSERTs or UPDATEs it with
- * every column written. The unique hash indexes reject a value that another record
+ * (SELECT … FOR UPDATE) when there is one, merges with `resolveUpsert`, then INSERTs or
+ * UPDATEs it with every column written. The unique hash indexes reject a value that another record
  * contains. A transaction that the server rolled back because of a deadlock, or an
  * insert that lost a race for the same lookup key, runs again from the start, at most
  * `MAX_ATTEMPTS` times in all.
@@ -15,10 +15,11 @@ import {
   type StoredToken,
 } from '@tokenstore/core';
 
-import type { ConnectionSource, Session } from './connections.js';
+import type { ConnectionSource } from './connections.js';
+import type { Session } from './session.js';
 import { ER, duplicateField, errnoOf } from './errors.js';
 import { checkValueSizes, insertValues, lookupValues, rowToToken, updateValues } from './rows.js';
-import { LOCK_STATEMENTS, type StatementTexts } from './statements.js';
+import { FIND_STATEMENTS, LOCK_STATEMENTS, type StatementTexts } from './statements.js';
 import type { TimeBudget } from './time-budget.js';
 
 /** The maximum number of runs of one transaction that the server rolls back for races. */
@@ -81,15 +82,7 @@ async function writeRecord(
   token: OAuthToken,
   key: LookupKey | null,
 ): Promise<StoredToken> {
-  let existing: StoredToken | null = null;
-  if (key !== null) {
-    const rows = await session.execute<Record<string, unknown>[]>(
-      statements[LOCK_STATEMENTS[key.field]],
-      lookupValues(key),
-    );
-    existing = rows[0] === undefined ? null : rowToToken(rows[0]);
-  }
-
+  const existing = key === null ? null : await findAndLock(session, statements, key);
   const record = resolveUpsert(existing, token);
   checkValueSizes(record);
 
@@ -99,6 +92,28 @@ async function writeRecord(
     await session.execute(statements.update, updateValues(record), WRITES);
   }
   return record;
+}
+
+// Under REPEATABLE READ, a locking read that finds no row locks the gap where the row
+// would be, and two saves of new records whose hashes fall in one gap then deadlock on
+// their inserts. So the record is first looked for without a lock, and locked only when
+// it exists: a locking read that finds its row locks that row alone. A new record needs
+// no lock, because the unique indexes reject a second insert of the same lookup value.
+async function findAndLock(
+  session: Session,
+  statements: StatementTexts,
+  key: LookupKey,
+): Promise<StoredToken | null> {
+  const values = lookupValues(key);
+  const seen = await session.execute<unknown[]>(statements[FIND_STATEMENTS[key.field]], values);
+  if (seen.length === 0) {
+    return null;
+  }
+  const rows = await session.execute<Record<string, unknown>[]>(
+    statements[LOCK_STATEMENTS[key.field]],
+    values,
+  );
+  return rows[0] === undefined ? null : rowToToken(rows[0]);
 }
 
 type FailureOutcome = { kind: 'retry' } | { kind: 'fail'; error: unknown };
