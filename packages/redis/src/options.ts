@@ -1,6 +1,7 @@
 /** The options of `createRedisStore`, with their defaults and checks. */
 import {
   DEFAULT_TIMEOUT_MS,
+  checkOptionNames,
   invalidOptionsError,
   type CommonStoreOptions,
   type TokenStoreError,
@@ -66,6 +67,13 @@ export function resolveOptions(options: RedisStoreOptions = {}): ResolvedOptions
   if (typeof options !== 'object' || options === null) {
     throw invalid('expected an options object');
   }
+  checkOptionNames('redis', 'createRedisStore', options, [
+    'url',
+    'client',
+    'prefix',
+    'timeoutMs',
+    'logger',
+  ]);
   const { url, client, prefix = DEFAULT_PREFIX, timeoutMs = DEFAULT_TIMEOUT_MS, logger } = options;
 
   if (url !== undefined && client !== undefined) {

@@ -55,6 +55,7 @@ describe('createRedisStore options', () => {
       },
     ],
     ['a client with keyPrefix', { client: new Redis({ lazyConnect: true, keyPrefix: 'app:' }) }],
+    ['a misspelt option', { keyPrefix: 'app:' } as RedisStoreOptions],
     [
       'a URL that turns the offline queue on',
       { url: 'redis://127.0.0.1:6379/?enableOfflineQueue=true' },
