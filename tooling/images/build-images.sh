@@ -169,7 +169,7 @@ build_ferretdb_image() {
 
   local started
   started=$(now_ms)
-  binary=$("$images_dir/ferretdb/build-binary.sh" | tee /dev/stderr | tail -n 1)
+  binary=$("$images_dir/ferretdb/build-binary.sh")
   echo "build-images: the FerretDB binary took $(($(now_ms) - started)) ms"
 
   replaced=$(image_id "$ferretdb_image")

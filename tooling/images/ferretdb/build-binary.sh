@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the FerretDB server binary from the Go module proxy, or reuses the one
-# built before, and prints its path on the last line of its output.
+# built before, and prints its path on stdout. Progress goes to stderr.
 #
 #   tooling/images/ferretdb/build-binary.sh
 #
@@ -23,7 +23,7 @@ binary="$bin_dir/ferretdb"
 
 # A binary from an earlier run is reused only if it starts and reports this version.
 if [ -x "$binary" ] && "$binary" --version 2>/dev/null | grep -q "version: $ferretdb_version\$"; then
-  echo "ferretdb: reusing $binary"
+  echo "ferretdb: reusing $binary" >&2
   echo "$binary"
   exit 0
 fi
@@ -41,7 +41,7 @@ fi
 # GOTOOLCHAIN=local: build with the installed Go, never download another toolchain.
 export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=readonly
 
-echo "ferretdb: downloading $module@$ferretdb_version through the Go module proxy"
+echo "ferretdb: downloading $module@$ferretdb_version through the Go module proxy" >&2
 module_dir=$(go mod download -json "$module@$ferretdb_version" |
   sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
 if [ -z "$module_dir" ] || [ ! -d "$module_dir" ]; then
@@ -55,9 +55,9 @@ cp -R "$module_dir/." "$source_dir"
 chmod -R u+w "$source_dir"
 echo "$ferretdb_version" >"$source_dir/build/version/version.txt"
 
-echo "ferretdb: building $ferretdb_version with $(go version | cut -d' ' -f3) (about a minute on two cores with empty Go caches)"
+echo "ferretdb: building $ferretdb_version with $(go version | cut -d' ' -f3) (about a minute on two cores with empty Go caches)" >&2
 mkdir -p "$bin_dir"
-(cd "$source_dir" && go build -trimpath -o "$binary.partial" ./cmd/ferretdb)
+(cd "$source_dir" && go build -trimpath -o "$binary.partial" ./cmd/ferretdb) >&2
 mv "$binary.partial" "$binary"
 
 "$binary" --version | grep -q "version: $ferretdb_version\$" || {
