@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure a Docker engine responds on this machine. When `docker info` fails, it
 # installs Debian's docker.io package if dockerd is missing, starts dockerd in the
-# background with published ports bound to 127.0.0.1 by default, and waits until
-# the engine responds. Safe to run from several shells at once (one lock).
+# background with published ports bound to 127.0.0.1 by default and every registry
+# request sent to a closed loopback port, and waits until the engine responds. Safe to run from several shells at once (one lock).
 #
 #   tooling/images/ensure-docker.sh
 #
@@ -70,8 +70,12 @@ started=$(now_ms)
 echo "ensure-docker: starting dockerd (log: $log_file)"
 # --ip sets the default host address of published ports, so a port published
 # without an explicit address is still reachable from this machine only.
+# The proxy variables send every registry request of this daemon to a closed port on
+# loopback, so that no image pull can reach a registry: the images come from
+# build-images.sh. (Port 9 is the discard service, which nothing here listens on.)
 # dockerd must not inherit the lock's descriptor, or it would hold the lock forever.
-setsid nohup dockerd --ip=127.0.0.1 >>"$log_file" 2>&1 </dev/null 9>&- &
+HTTP_PROXY=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9 NO_PROXY= \
+  setsid nohup dockerd --ip=127.0.0.1 >>"$log_file" 2>&1 </dev/null 9>&- &
 dockerd_pid=$!
 
 if ! wait_for_engine; then
