@@ -20,6 +20,11 @@ export class Deadline {
     return performance.now() >= this.#expiresAt;
   }
 
+  /** The time limit of the whole operation, in milliseconds. */
+  get timeoutMs(): number {
+    return this.#timeoutMs;
+  }
+
   /** Milliseconds left, at least 0. */
   get remainingMs(): number {
     return Math.max(0, this.#expiresAt - performance.now());

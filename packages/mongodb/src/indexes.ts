@@ -9,8 +9,9 @@
  * because the lookup fields are never missing.
  */
 import { UNIQUE_FIELDS } from '@tokenstore/core';
-import type { Collection, IndexDescription } from 'mongodb';
+import type { Collection, Document, IndexDescription } from 'mongodb';
 
+import { CLAIM_INDEX, type ClaimDocument } from './claims.js';
 import { LOOKUP_FIELDS, type TokenDocument } from './documents.js';
 
 /** The indexes of a token collection, besides the one MongoDB creates on `_id`. */
@@ -40,7 +41,17 @@ export async function ensureIndexes(collection: Collection<TokenDocument>): Prom
   }
 }
 
-async function listIndexes(collection: Collection<TokenDocument>): Promise<{ name?: string }[]> {
+/** Creates the unique index on `slot` of a claims collection where it is missing. */
+export async function ensureClaimIndex(claims: Collection<ClaimDocument>): Promise<void> {
+  const existing = (await listIndexes(claims)).map((index) => index.name);
+  if (!existing.includes(CLAIM_INDEX.name)) {
+    await claims.createIndexes([{ ...CLAIM_INDEX }]);
+  }
+}
+
+async function listIndexes<T extends Document>(
+  collection: Collection<T>,
+): Promise<{ name?: string }[]> {
   try {
     return await collection.listIndexes().toArray();
   } catch (error) {

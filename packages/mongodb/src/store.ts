@@ -12,20 +12,22 @@ import {
   type TokenStoreBackend,
   type TokenStoreError,
 } from '@tokenstore/core';
-import type { Collection, MongoClient, MongoClientOptions } from 'mongodb';
+import type { MongoClient, MongoClientOptions } from 'mongodb';
 
+import { CLAIMS_SUFFIX, type ClaimDocument } from './claims.js';
 import { withDeadline, type Deadline } from './deadline.js';
 import { fromDocument, lookupFilter, type TokenDocument } from './documents.js';
 import { loadDriver } from './driver.js';
 import { classifyMongoError } from './errors.js';
-import { ensureIndexes } from './indexes.js';
+import { ensureClaimIndex, ensureIndexes } from './indexes.js';
 import { resolveOptions, type MongoStoreOptions, type ResolvedOptions } from './options.js';
-import { upsertToken } from './upsert.js';
+import { upsertToken, type StoreCollections } from './upsert.js';
 
 /**
  * Creates a token store on a MongoDB collection. Nothing is loaded or connected until
  * the first call. That call checks the driver's version, connects the client and
- * creates the collection's unique indexes where they are missing.
+ * creates the unique indexes of the collection and of its claims collection where they
+ * are missing.
  *
  * @throws TokenStoreError `INVALID_OPTIONS` when an option is invalid.
  */
@@ -36,7 +38,7 @@ export function createMongoStore(options: MongoStoreOptions): TokenStore {
 
 interface Connection {
   client: MongoClient;
-  collection: Collection<TokenDocument>;
+  collections: StoreCollections;
 }
 
 class MongoBackend implements TokenStoreBackend {
@@ -48,32 +50,35 @@ class MongoBackend implements TokenStoreBackend {
   }
 
   find(key: LookupKey): Promise<StoredToken | null> {
-    return this.#run(async (collection) => {
-      const document = await collection.findOne(lookupFilter(key));
+    return this.#run(async ({ tokens }) => {
+      const document = await tokens.findOne(lookupFilter(key));
       return document === null ? null : fromDocument(document);
     });
   }
 
   save(token: OAuthToken, key: LookupKey | null): Promise<StoredToken> {
-    return this.#run((collection, deadline) => upsertToken(collection, token, key, deadline));
+    return this.#run((collections, deadline) => upsertToken(collections, token, key, deadline));
   }
 
   delete(id: string): Promise<void> {
-    return this.#run(async (collection) => {
-      await collection.deleteOne({ _id: { $eq: id } });
+    return this.#run(async ({ tokens }) => {
+      await tokens.deleteOne({ _id: { $eq: id } });
     });
   }
 
   list(): Promise<StoredToken[]> {
-    return this.#run(async (collection) => {
-      const documents = await collection.find({}).toArray();
+    return this.#run(async ({ tokens }) => {
+      const documents = await tokens.find({}).toArray();
       return documents.map(fromDocument);
     });
   }
 
   clear(): Promise<void> {
-    return this.#run(async (collection) => {
-      await collection.deleteMany({});
+    return this.#run(async ({ tokens, claims }) => {
+      await tokens.deleteMany({});
+      // The claims go after the records: a claim names a revision of a deleted record,
+      // so a writer that still holds one finds nothing to replace.
+      await claims.deleteMany({});
     });
   }
 
@@ -92,15 +97,13 @@ class MongoBackend implements TokenStoreBackend {
     return classifyMongoError(error);
   }
 
-  #run<T>(
-    body: (collection: Collection<TokenDocument>, deadline: Deadline) => Promise<T>,
-  ): Promise<T> {
+  #run<T>(body: (collections: StoreCollections, deadline: Deadline) => Promise<T>): Promise<T> {
     return withDeadline(this.#options.timeoutMs, async (deadline) => {
-      const { collection } = await this.#connect();
+      const { collections } = await this.#connect();
       if (deadline.expired) {
         throw deadline.timeoutError();
       }
-      return body(collection, deadline);
+      return body(collections, deadline);
     });
   }
 
@@ -121,10 +124,13 @@ class MongoBackend implements TokenStoreBackend {
 
     try {
       await client.connect();
-      const tokens = client.db(database).collection<TokenDocument>(collection);
+      const db = client.db(database);
+      const tokens = db.collection<TokenDocument>(collection);
+      const claims = db.collection<ClaimDocument>(collection + CLAIMS_SUFFIX);
       await ensureIndexes(tokens);
+      await ensureClaimIndex(claims);
       logger?.debug?.(`connected to the MongoDB collection ${database}.${collection}`);
-      return { client, collection: tokens };
+      return { client, collections: { tokens, claims } };
     } catch (error) {
       if (givenClient === undefined) {
         await client.close().catch(() => undefined);

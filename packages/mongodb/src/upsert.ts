@@ -1,16 +1,18 @@
 /**
  * The atomic upsert without transactions (FerretDB has none, and a standalone MongoDB
  * server has none either). A save finds the record by its lookup key, merges with
- * `resolveUpsert`, then writes with one conditional single-document command: an insert
- * for a new record, or a replace that matches only while the document still has the
+ * `resolveUpsert`, then writes with one single-document command. A new record is
+ * inserted. An update is a replace that matches only while the document still has the
  * revision that was read. When another writer got there first, the save starts again
  * from the find, a bounded number of times.
  *
- * NOTE: FerretDB 1.24 runs `findAndModify` as a query followed by a separate SQLite
- * UPDATE by `_id`, so two replaces that read one revision at the same moment can both
- * apply, and the last one wins. Its unique indexes still keep one record per identity,
- * but a field that only one of two racing saves gives can be lost there. On MongoDB the
- * replace is atomic.
+ * An update first claims the revision it read (see claims.ts), because the conditional
+ * replace alone is not atomic everywhere: FerretDB 1.24 runs `findAndModify` as a query
+ * followed by a separate SQLite UPDATE by `_id`, so two replaces that read one revision
+ * at the same moment could both apply. With the claim, one writer at a time replaces a
+ * given revision, on both servers. The revision condition stays: a writer that read a
+ * revision that is already replaced can still claim it once the holder released it,
+ * and its replace must then match nothing.
  */
 import { randomUUID } from 'node:crypto';
 
@@ -26,6 +28,7 @@ import {
 } from '@tokenstore/core';
 import type { Collection } from 'mongodb';
 
+import { claimRevision, releaseClaim, type ClaimDocument } from './claims.js';
 import type { Deadline } from './deadline.js';
 import {
   LOOKUP_FIELDS,
@@ -52,6 +55,12 @@ export const MAX_SAVE_ATTEMPTS = 100;
 // comes from an index this store did not create, and is reported as a conflict.
 const MAX_UNEXPLAINED_DUPLICATES = 3;
 
+/** The collections of one store: its records and the claims of their revisions. */
+export interface StoreCollections {
+  tokens: Collection<TokenDocument>;
+  claims: Collection<ClaimDocument>;
+}
+
 /**
  * Upserts `token` and returns the stored record.
  *
@@ -60,11 +69,12 @@ const MAX_UNEXPLAINED_DUPLICATES = 3;
  *   deadline passes or every attempt lost a race.
  */
 export async function upsertToken(
-  collection: Collection<TokenDocument>,
+  collections: StoreCollections,
   token: OAuthToken,
   key: LookupKey | null,
   deadline: Deadline,
 ): Promise<StoredToken> {
+  const collection = collections.tokens;
   let unexplainedDuplicates = 0;
   for (let attempt = 1; attempt <= MAX_SAVE_ATTEMPTS; attempt += 1) {
     if (deadline.expired) {
@@ -78,7 +88,7 @@ export async function upsertToken(
       const written =
         found === null
           ? await insertRecord(collection, record)
-          : await replaceRecord(collection, record, found);
+          : await replaceRecord(collections, record, found, deadline);
       if (written !== null) {
         return written;
       }
@@ -108,12 +118,14 @@ async function insertRecord(
   return record;
 }
 
-// Returns null when the document no longer has the revision that was read, because
-// another writer changed or deleted it. The save then starts again from the find.
+// Returns null when another writer holds the claim on the revision that was read, or
+// when the document no longer has that revision because another writer changed or
+// deleted it. The save then starts again from the find.
 async function replaceRecord(
-  collection: Collection<TokenDocument>,
+  collections: StoreCollections,
   record: StoredToken,
   found: TokenDocument,
+  deadline: Deadline,
 ): Promise<StoredToken | null> {
   const revision = revisionOf(found);
   if (revision === undefined) {
@@ -122,13 +134,25 @@ async function replaceRecord(
       'unreadable document: it has no revision, so it was not written by this store',
     );
   }
-  const result: unknown = await collection.findOneAndReplace(
-    revisionFilter(record.id, revision),
-    toDocument(record, randomUUID()),
-    { returnDocument: 'after', includeResultMetadata: false },
-  );
-  const written = readModifiedDocument(result, 'findOneAndReplace');
-  return written === null ? null : fromDocument(written);
+  const claim = await claimRevision(collections.claims, record.id, revision, deadline);
+  if (claim === null) {
+    return null;
+  }
+  try {
+    // Past its deadline a claim may be taken over, so it no longer allows a write.
+    if (deadline.expired) {
+      throw deadline.timeoutError();
+    }
+    const result: unknown = await collections.tokens.findOneAndReplace(
+      revisionFilter(record.id, revision),
+      toDocument(record, randomUUID()),
+      { returnDocument: 'after', includeResultMetadata: false },
+    );
+    const written = readModifiedDocument(result, 'findOneAndReplace');
+    return written === null ? null : fromDocument(written);
+  } finally {
+    await releaseClaim(collections.claims, claim);
+  }
 }
 
 /**

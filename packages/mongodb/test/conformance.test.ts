@@ -1,12 +1,13 @@
 /**
  * The conformance suite against the MongoDB store: each case gets its own collection,
- * dropped afterwards, and `readRaw` reads the document through a client of its own.
+ * dropped afterwards with its claims collection, and `readRaw` reads the document through a client of its own.
  */
 import { runConformanceSuite } from '@tokenstore/conformance';
 import { provideServer } from '@tokenstore/conformance/servers';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 
+import { CLAIMS_SUFFIX } from '../src/claims.js';
 import { createMongoStore } from '../src/index.js';
 import { TEST_DATABASE, dropCollection, randomName } from './helpers.js';
 
@@ -38,7 +39,10 @@ describe.skipIf(server === undefined)(
                 .db(TEST_DATABASE)
                 .collection(collection)
                 .findOne({ _id: { $eq: id } as never }),
-            dispose: () => dropCollection(raw, TEST_DATABASE, collection),
+            dispose: async () => {
+              await dropCollection(raw, TEST_DATABASE, collection);
+              await dropCollection(raw, TEST_DATABASE, collection + CLAIMS_SUFFIX);
+            },
           };
         },
       },

@@ -8,6 +8,7 @@ import { isTokenStoreError, type TokenStore, type TokenStoreErrorCode } from '@t
 import { MongoClient, type Collection, type Document } from 'mongodb';
 import { expect, onTestFinished } from 'vitest';
 
+import { CLAIMS_SUFFIX } from '../src/claims.js';
 import { createMongoStore, type MongoStoreOptions } from '../src/index.js';
 
 /** The database that the tests use unless a test needs one of its own. */
@@ -25,14 +26,20 @@ export async function connectRawClient(url: string): Promise<MongoClient> {
   return client;
 }
 
-/** Returns a raw handle on a collection of the test database, dropped when the test finishes. */
+/**
+ * Returns a raw handle on a collection of the test database. It is dropped when the test
+ * finishes, with the claims collection that a store on it creates.
+ */
 export async function rawCollection(
   url: string,
   name: string,
   database = TEST_DATABASE,
 ): Promise<Collection<Document>> {
   const client = await connectRawClient(url);
-  onTestFinished(() => dropCollection(client, database, name));
+  onTestFinished(async () => {
+    await dropCollection(client, database, name);
+    await dropCollection(client, database, name + CLAIMS_SUFFIX);
+  });
   return client.db(database).collection(name);
 }
 

@@ -25,6 +25,7 @@ const url = server?.url ?? '';
 const FILTER_FIELDS = new Set([
   '_id',
   'revision',
+  'slot',
   'user_name_key',
   'access_token_key',
   'refresh_token_key',
@@ -154,7 +155,7 @@ describe.skipIf(server === undefined)(
       expect(await first.getTokens()).toEqual([]);
       expect(await second.getTokens()).toEqual([savedBob]);
       const names = (await client.db(database).listCollections().toArray()).map((c) => c.name);
-      expect(names.sort()).toEqual(['tokens_a', 'tokens_b']);
+      expect(names.sort()).toEqual(['tokens_a', 'tokens_a_claims', 'tokens_b', 'tokens_b_claims']);
     });
 
     it('restarts on an emptied collection', async () => {
