@@ -13,7 +13,7 @@ export default mergeConfig(
     test: {
       fileParallelism: false,
       // The child-process test runs the built package, so a stale build fails the run early.
-      globalSetup: ['test/check-build.ts'],
+      globalSetup: ['test/check-build.ts', 'test/leftover-containers.ts'],
     },
   }),
 );

@@ -7,7 +7,7 @@ export default mergeConfig(
   defineConfig({
     test: {
       // The child-process test runs the built package, so a stale build fails the run early.
-      globalSetup: ['test/check-build.ts'],
+      globalSetup: ['test/check-build.ts', 'test/leftover-containers.ts'],
     },
   }),
 );
