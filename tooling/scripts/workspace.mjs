@@ -63,12 +63,12 @@ function install() {
  * there, otherwise through npx, which needs no global install.
  */
 function pnpm(args, options = {}) {
-  const wanted = pinnedPnpm.replace(/^pnpm@/, '');
+  const pinnedVersion = pinnedPnpm.replace(/^pnpm@/, '');
   const onPath = spawnSync('pnpm', ['--version'], { encoding: 'utf8' });
   const [file, prefix] =
-    onPath.status === 0 && onPath.stdout.trim() === wanted
+    onPath.status === 0 && onPath.stdout.trim() === pinnedVersion
       ? ['pnpm', []]
-      : ['npx', ['--yes', `pnpm@${wanted}`]];
+      : ['npx', ['--yes', `pnpm@${pinnedVersion}`]];
   const result = spawnSync(file, [...prefix, ...args], { cwd: root, stdio: 'inherit' });
   if (options.check !== false && result.status !== 0) {
     console.error(`pnpm ${args.join(' ')} failed (exit ${result.status ?? result.signal})`);

@@ -22,7 +22,7 @@ export type TokenStoreErrorCode =
   | 'CLOSED'
   | 'BACKEND';
 
-/** Where an error happened: the store's name and the operation. */
+/** The context of an error: the store's name, the operation and the backend's error. */
 export interface ErrorContext {
   /** The store's name, such as `sqlite` or `file`. */
   store?: string;

@@ -66,7 +66,7 @@ export interface CommonStoreOptions {
    * fails with `UNAVAILABLE`. @default 5000
    */
   timeoutMs?: number;
-  /** Where the store reports what it did. @default no logging */
+  /** The receiver of what the store did, such as a schema it created. @default no logging */
   logger?: TokenStoreLogger;
 }
 

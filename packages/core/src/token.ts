@@ -27,7 +27,7 @@ export interface OAuthToken {
 export type StoredToken = OAuthToken & { id: string };
 
 /**
- * What `saveToken` and `findToken` accept. `null` and `""` mean "not given", the
+ * The input of `saveToken` and `findToken`. `null` and `""` mean "not given", the
  * same as an absent field; see `normalizeToken` for the whole policy.
  */
 export type TokenInput = { [Field in keyof OAuthToken]?: OAuthToken[Field] | null };

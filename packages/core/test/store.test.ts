@@ -79,7 +79,7 @@ describe('createTokenStore', () => {
     expect(error.operation).toBe('saveToken');
   });
 
-  it('reports an unknown backend error as BACKEND with the cause and without its message', async () => {
+  it('wraps an unknown backend error as BACKEND', async () => {
     const cause = Object.assign(new Error("Duplicate entry 'secret-token' for key"), {
       code: 'ER_DUP_ENTRY',
     });

@@ -73,5 +73,5 @@ export async function withTimeout<T>(
 }
 
 function timeoutError(timeoutMs: number): TokenStoreError {
-  return new TokenStoreError('UNAVAILABLE', `Redis did not answer within ${timeoutMs} ms`);
+  return new TokenStoreError('UNAVAILABLE', `Redis did not respond within ${timeoutMs} ms`);
 }
