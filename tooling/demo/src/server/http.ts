@@ -2,8 +2,10 @@
  * A small OAuth 2.0 authorization server and resource server on 127.0.0.1, built with
  * @node-oauth/oauth2-server over node:http: GET /authorize (authorization code with
  * optional PKCE), POST /token (authorization_code and refresh_token grants, the
- * refresh token rotated on every use), POST /revoke (RFC 7009) and GET /userinfo
- * (a protected resource that takes a bearer token).
+ * refresh token rotated on every use), POST /revoke (RFC 7009), GET /userinfo (a
+ * protected resource that takes a bearer token) and any further protected resources
+ * the caller adds. With `dialect: 'zoho'` it also speaks as Zoho's accounts server does,
+ * so that the Zoho CRM SDKs can be pointed at it.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,6 +31,20 @@ export interface AuthorizationServerOptions {
    * library rounds `expires_in` down, and omits it when that gives 0. @default 2
    */
   accessTokenLifetimeSeconds?: number;
+  /**
+   * `'zoho'` makes the server behave as Zoho's accounts server where the Zoho CRM SDKs
+   * rely on it: token requests may come as multipart form data, token responses carry
+   * `api_domain` (this server's own origin, so that API calls come back here), and
+   * protected resources take the `Zoho-oauthtoken` authorization scheme besides `Bearer`.
+   * @default 'oauth'
+   */
+  dialect?: 'oauth' | 'zoho';
+  /**
+   * Further protected resources answered with JSON: `GET` on the path (matched without
+   * the query) with a valid access token gets what the function returns for the token's user.
+   * @default {}
+   */
+  resources?: Readonly<Record<string, (user: GrantUser, url: URL) => unknown>>;
 }
 
 /** A running authorization server. */
@@ -75,8 +91,13 @@ export async function startAuthorizationServer(
     alwaysIssueNewRefreshToken: true,
     authenticateHandler: loginHintApprover(new Set(options.userNames)),
   });
+  const settings: RouteSettings = {
+    origin: url,
+    zoho: options.dialect === 'zoho',
+    resources: options.resources ?? {},
+  };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    route(oauth, model, url, req, res).catch((error: unknown) => sendOAuthError(res, error));
+    route(oauth, model, settings, req, res).catch((error: unknown) => sendOAuthError(res, error));
   });
 
   return {
@@ -92,17 +113,33 @@ export async function startAuthorizationServer(
   };
 }
 
+interface RouteSettings {
+  origin: string;
+  zoho: boolean;
+  resources: NonNullable<AuthorizationServerOptions['resources']>;
+}
+
+// Zoho's APIs take the access token as `Authorization: Zoho-oauthtoken <token>`.
+const ZOHO_SCHEME = /^Zoho-oauthtoken /i;
+
 async function route(
   oauth: OAuth2Server,
   model: AuthorizationServerModel,
-  origin: string,
+  settings: RouteSettings,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const url = new URL(req.url ?? '/', origin);
-  const body = await readFormBody(req);
+  const url = new URL(req.url ?? '/', settings.origin);
+  const body = await readFormBody(req, settings.zoho);
   const request = toOAuthRequest(req, url, body);
+  if (settings.zoho) {
+    const authorization = request.get('authorization');
+    if (typeof authorization === 'string' && ZOHO_SCHEME.test(authorization)) {
+      request.headers!['authorization'] = authorization.replace(ZOHO_SCHEME, 'Bearer ');
+    }
+  }
   const response = new OAuth2Server.Response();
+  const resource = req.method === 'GET' ? settings.resources[url.pathname] : undefined;
 
   try {
     switch (`${req.method} ${url.pathname}`) {
@@ -111,18 +148,28 @@ async function route(
         return sendRedirect(res, response);
       case 'POST /token':
         await oauth.token(request, response);
-        return sendJson(res, response.status ?? 200, response.body, response.headers);
+        return sendJson(
+          res,
+          response.status ?? 200,
+          settings.zoho ? { ...response.body, api_domain: settings.origin } : response.body,
+          response.headers,
+        );
       case 'POST /revoke':
         return await handleRevocation(model, request, res);
       case 'GET /userinfo': {
         const token = await oauth.authenticate(request, response);
         return sendJson(res, 200, { sub: (token.user as GrantUser).userName });
       }
-      default:
+      default: {
+        if (resource !== undefined) {
+          const token = await oauth.authenticate(request, response);
+          return sendJson(res, 200, resource(token.user as GrantUser, url));
+        }
         return sendJson(res, 404, {
           error: 'not_found',
           error_description: `no route for ${req.method} ${url.pathname}`,
         });
+      }
     }
   } catch (error) {
     if (response.status === 302) {

@@ -5,12 +5,23 @@ import OAuth2Server from '@node-oauth/oauth2-server';
 
 const MAX_BODY_BYTES = 64 * 1024;
 const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
+const MULTIPART_CONTENT_TYPE = 'multipart/form-data';
+
+/** A request body read as form fields, and whether it came as multipart form data. */
+export interface FormBody {
+  fields: Record<string, string>;
+  multipart: boolean;
+}
 
 /**
- * Reads a request body of at most 64 KiB and parses it when it is form-encoded. Any other
- * body gives `{}`, so the library rejects the request where it needs a form.
+ * Reads a request body of at most 64 KiB and parses it when it is form-encoded, or, when
+ * `acceptMultipart` is set, multipart form data. Any other body gives no fields, so the
+ * library rejects the request where it needs a form.
  */
-export async function readFormBody(req: IncomingMessage): Promise<Record<string, string>> {
+export async function readFormBody(
+  req: IncomingMessage,
+  acceptMultipart = false,
+): Promise<FormBody> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -23,24 +34,52 @@ export async function readFormBody(req: IncomingMessage): Promise<Record<string,
     chunks.push(chunk);
   }
 
-  const contentType = req.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
-  if (contentType !== FORM_CONTENT_TYPE) {
-    return {};
+  const contentType = req.headers['content-type'] ?? '';
+  const mediaType = contentType.split(';')[0]?.trim().toLowerCase();
+  if (mediaType === FORM_CONTENT_TYPE) {
+    const fields = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+    return { fields: Object.fromEntries(fields), multipart: false };
   }
-  return Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+  if (mediaType === MULTIPART_CONTENT_TYPE && acceptMultipart) {
+    return { fields: await parseMultipart(Buffer.concat(chunks), contentType), multipart: true };
+  }
+  return { fields: {}, multipart: false };
 }
 
-/** Wraps a node:http request, its URL and its parsed body as the library's `Request`. */
+// The fetch API's Response parses multipart bodies, so no parser of our own is needed.
+async function parseMultipart(body: Buffer, contentType: string): Promise<Record<string, string>> {
+  let form: FormData;
+  try {
+    form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    throw new OAuth2Server.InvalidRequestError('Invalid request: malformed multipart form data');
+  }
+  const fields: Record<string, string> = {};
+  for (const [name, value] of form) {
+    if (typeof value === 'string') fields[name] = value;
+  }
+  return fields;
+}
+
+/**
+ * Wraps a node:http request, its URL and its parsed body as the library's `Request`.
+ * The library takes form fields only from an urlencoded body, as RFC 6749 asks, so a
+ * multipart body is presented to it as the urlencoded form it was parsed into.
+ */
 export function toOAuthRequest(
   req: IncomingMessage,
   url: URL,
-  body: Record<string, string>,
+  body: FormBody,
 ): OAuth2Server.Request {
+  const headers = { ...req.headers } as Record<string, string>;
+  if (body.multipart) {
+    headers['content-type'] = FORM_CONTENT_TYPE;
+  }
   return new OAuth2Server.Request({
     method: req.method ?? 'GET',
-    headers: req.headers as Record<string, string>,
+    headers,
     query: Object.fromEntries(url.searchParams),
-    body,
+    body: body.fields,
   });
 }
 
