@@ -1,0 +1,89 @@
+/**
+ * Conversion between the SDK's `OAuthToken` objects and tokenstore records. The SDK keeps
+ * the access token's expiry as a string of epoch milliseconds (`expiry_time`); records
+ * keep it as a number.
+ */
+import { TokenStoreError, type StoredToken, type TokenInput } from '@tokenstore/core';
+
+import { SdkOAuthToken, SdkUserSignature, type SdkToken } from './sdk.js';
+
+const WHOLE_NUMBER = /^\d+$/;
+
+/** The store name that errors of the bridge carry. */
+export const BRIDGE_NAME = 'zoho';
+
+/**
+ * Reads the SDK token's fields as a token input. Fields the SDK token leaves `null` or
+ * empty are not given. Throws `INVALID_TOKEN` for an object that is not an SDK
+ * `OAuthToken` and for an expiry that is not a whole number of epoch milliseconds.
+ */
+export function readSdkToken(token: unknown, operation: string): TokenInput {
+  if (!(token instanceof SdkOAuthToken)) {
+    throw new TokenStoreError(
+      'INVALID_TOKEN',
+      'expected an OAuthToken of the Zoho CRM SDK the bridge was installed with',
+      { store: BRIDGE_NAME, operation },
+    );
+  }
+  return {
+    id: token.getId(),
+    userName: token.getUserSignature()?.getName(),
+    clientId: token.getClientId(),
+    clientSecret: token.getClientSecret(),
+    refreshToken: token.getRefreshToken(),
+    accessToken: token.getAccessToken(),
+    grantToken: token.getGrantToken(),
+    expiresAt: readExpiry(token.getExpiresIn() as unknown, operation),
+    redirectUrl: token.getRedirectURL(),
+    apiDomain: token.getAPIDomain(),
+  };
+}
+
+function readExpiry(expiry: unknown, operation: string): number | undefined {
+  if (expiry === null || expiry === undefined || expiry === '') {
+    return undefined;
+  }
+  if (typeof expiry === 'number' && Number.isSafeInteger(expiry)) {
+    return expiry;
+  }
+  if (typeof expiry === 'string' && WHOLE_NUMBER.test(expiry) && Number.isSafeInteger(+expiry)) {
+    return Number(expiry);
+  }
+  throw new TokenStoreError(
+    'INVALID_TOKEN',
+    "the SDK token's expiry (expiresIn) is not a whole number of epoch milliseconds",
+    { store: BRIDGE_NAME, operation },
+  );
+}
+
+/**
+ * Sets every field that the SDK token leaves `null` from the record, as the SDK's own
+ * stores do when they find a token: values the application gave are kept.
+ */
+export function fillSdkToken(token: SdkToken, record: StoredToken): void {
+  if (token.getId() == null) token.setId(record.id);
+  if (token.getUserSignature() == null && record.userName !== undefined) {
+    token.setUserSignature(new SdkUserSignature(record.userName));
+  }
+  if (token.getClientId() == null && record.clientId !== undefined) {
+    token.setClientId(record.clientId);
+  }
+  if (token.getClientSecret() == null && record.clientSecret !== undefined) {
+    token.setClientSecret(record.clientSecret);
+  }
+  if (token.getRefreshToken() == null) token.setRefreshToken(record.refreshToken ?? null);
+  if (token.getAccessToken() == null) token.setAccessToken(record.accessToken ?? null);
+  if (token.getGrantToken() == null) token.setGrantToken(record.grantToken ?? null);
+  if (token.getExpiresIn() == null && record.expiresAt !== undefined) {
+    token.setExpiresIn(String(record.expiresAt));
+  }
+  if (token.getRedirectURL() == null) token.setRedirectURL(record.redirectUrl ?? null);
+  if (token.getAPIDomain() == null) token.setAPIDomain(record.apiDomain ?? null);
+}
+
+/** Creates a new SDK token with the record's fields. */
+export function createSdkToken(record: StoredToken): SdkToken {
+  const token = new SdkOAuthToken(null, null, null, null, null, null, null, null);
+  fillSdkToken(token, record);
+  return token;
+}
