@@ -1,0 +1,59 @@
+/**
+ * The records that the readers of Zoho token files and tables return: a token read
+ * from one line or row, or the reason that line or row cannot be imported.
+ */
+import type { OAuthToken } from '@tokenstore/core';
+
+/** Where a record starts in a token file: its 1-based line number. */
+export interface FilePosition {
+  line: number;
+}
+
+/** Where a record is in a token table: its 1-based row number in read order, and Zoho's id. */
+export interface TablePosition {
+  row: number;
+  /** The row's `id` cell as text, absent when the cell is empty. */
+  id?: string;
+}
+
+/** The position of a record in its source. */
+export type RecordPosition = FilePosition | TablePosition;
+
+/** A record that holds a token the import can save. */
+export interface TokenRecord {
+  kind: 'token';
+  position: RecordPosition;
+  /** The token, with Zoho's id in `id` when the source has one. */
+  token: OAuthToken;
+}
+
+/**
+ * A record that cannot be imported. The reason names columns and other positions,
+ * never a value of the record.
+ */
+export interface MalformedRecord {
+  kind: 'malformed';
+  position: RecordPosition;
+  reason: string;
+}
+
+/** One record of a Zoho token file or table, in source order. */
+export type ZohoRecord = TokenRecord | MalformedRecord;
+
+// Ids are Zoho's numbers and not secret, but a hand-edited table may hold anything.
+const MAX_SHOWN_ID_LENGTH = 40;
+
+/** Describes a position for messages: `line 4`, `row 3 (id 7)` or `row 3 (no id)`. */
+export function describePosition(position: RecordPosition): string {
+  if ('line' in position) {
+    return `line ${position.line}`;
+  }
+  if (position.id === undefined) {
+    return `row ${position.row} (no id)`;
+  }
+  const id =
+    position.id.length > MAX_SHOWN_ID_LENGTH
+      ? `${position.id.slice(0, MAX_SHOWN_ID_LENGTH)}...`
+      : position.id;
+  return `row ${position.row} (id ${JSON.stringify(id).slice(1, -1)})`;
+}
