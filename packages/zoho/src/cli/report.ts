@@ -1,0 +1,113 @@
+/**
+ * What the command prints: progress while it saves, and the summary at the end. Both
+ * name records by line or row and never show a token value or a client secret.
+ */
+import type { ZohoImportResult } from '../import/import.js';
+import { describePosition, type RecordPosition } from '../import/records.js';
+
+/** A stream the command writes to; `isTTY` decides how progress is shown. */
+export interface OutputStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+// A longer list of positions is cut, with a count of the rest.
+const MAX_LISTED_POSITIONS = 20;
+
+/**
+ * Returns an `onProgress` callback that reports on `stream`: on a terminal one line
+ * that is rewritten after every save, otherwise a line at every tenth of the tokens.
+ * Call the returned `finish` once the saves are over.
+ */
+export function createProgressReporter(stream: OutputStream): {
+  onProgress: (done: number, total: number) => void;
+  finish: () => void;
+} {
+  let lastTenth = -1;
+  let rewriting = false;
+
+  const onProgress = (done: number, total: number): void => {
+    if (total === 0) return;
+    const percent = Math.floor((done / total) * 100);
+    const text = `saved ${done} of ${total} tokens (${percent}%)`;
+    if (stream.isTTY) {
+      stream.write(`\r${text}`);
+      rewriting = true;
+      return;
+    }
+    const tenth = Math.floor((done / total) * 10);
+    if (tenth > lastTenth) {
+      lastTenth = tenth;
+      stream.write(`${text}\n`);
+    }
+  };
+  const finish = (): void => {
+    if (rewriting) stream.write('\n');
+    rewriting = false;
+  };
+  return { onProgress, finish };
+}
+
+/** Formats the summary of an import from `source` into `target`, one line per fact. */
+export function formatSummary(result: ZohoImportResult, source: string, target: string): string {
+  const tokenCount = result.read - result.malformed.length;
+  const lines = [
+    `Read ${count(result.read, 'record')} from ${source}: ` +
+      `${count(tokenCount, 'token')}, ${result.malformed.length} malformed.`,
+  ];
+
+  if (result.outcome === 'malformed') {
+    lines.push(
+      `Nothing was written, because ${count(result.malformed.length, 'record is', 'records are')} malformed:`,
+    );
+    lines.push(...listMalformed(result));
+    lines.push(
+      `Fix them, or run again with --skip-malformed to import the ${count(tokenCount, 'other token')}.`,
+    );
+    return `${lines.join('\n')}\n`;
+  }
+
+  const updated = result.written.filter((token) => token.updated).length;
+  if (result.outcome === 'failed') {
+    lines.push(
+      `Wrote ${result.written.length} of ${count(tokenCount, 'token')} to ${target}, then the import stopped.`,
+    );
+  } else {
+    lines.push(`Wrote ${count(result.written.length, 'token')} to ${target}.`);
+  }
+  if (updated > 0) {
+    lines.push(
+      `${count(updated, 'of them updated a record', 'of them updated records')} that the store already held.`,
+    );
+  }
+  if (result.malformed.length > 0) {
+    lines.push(`Skipped ${count(result.malformed.length, 'malformed record')}:`);
+    lines.push(...listMalformed(result));
+  }
+  if (result.failed !== undefined) {
+    lines.push(
+      `Failed: ${describePosition(result.failed.position)}: ${result.failed.code}: ${result.failed.message}`,
+    );
+    lines.push(
+      `Not written: ${count(result.notWritten.length, 'token')}${listPositions(result.notWritten)}.`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function listMalformed(result: ZohoImportResult): string[] {
+  return result.malformed.map(
+    (record) => `  ${describePosition(record.position)}: ${record.reason}`,
+  );
+}
+
+function listPositions(positions: readonly RecordPosition[]): string {
+  if (positions.length === 0) return '';
+  const shown = positions.slice(0, MAX_LISTED_POSITIONS).map(describePosition);
+  const rest = positions.length - shown.length;
+  return ` (${shown.join(', ')}${rest > 0 ? ` and ${rest} more` : ''})`;
+}
+
+function count(value: number, singular: string, plural = `${singular}s`): string {
+  return `${value} ${value === 1 ? singular : plural}`;
+}

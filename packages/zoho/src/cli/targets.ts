@@ -1,0 +1,124 @@
+/**
+ * The stores the command writes to, chosen by `--to`. Each adapter is loaded with a
+ * dynamic import when it is used, so that only the one chosen must be installed.
+ */
+import { fileURLToPath } from 'node:url';
+
+import type { TokenStore } from '@tokenstore/core';
+
+import { UsageError } from './arguments.js';
+
+/** A parsed `--to` value. */
+export type ImportTarget =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'file'; path: string }
+  | { kind: 'mysql'; url: string }
+  | { kind: 'redis'; url: string }
+  | { kind: 'mongodb'; url: string; database: string | undefined };
+
+/** A store adapter that is not installed, with the command that installs it. */
+export class MissingAdapterError extends Error {
+  override readonly name = 'MissingAdapterError';
+}
+
+// What `npm install` needs for each kind: the adapter and its driver.
+const PACKAGES: Readonly<Record<ImportTarget['kind'], string>> = {
+  sqlite: '@tokenstore/sqlite better-sqlite3',
+  file: '@tokenstore/file',
+  mysql: '@tokenstore/mysql mysql2',
+  redis: '@tokenstore/redis ioredis',
+  mongodb: '@tokenstore/mongodb mongodb',
+};
+
+/**
+ * Parses a `--to` value: `sqlite:PATH`, `file:PATH` (or a `file://` URL), or a
+ * `mysql://`, `mariadb://`, `redis://`, `rediss://`, `mongodb://` or `mongodb+srv://`
+ * URL. A MongoDB URL's path names the database.
+ *
+ * @throws UsageError for any other value.
+ */
+export function parseTarget(target: string): ImportTarget {
+  if (target.startsWith('file://')) {
+    return { kind: 'file', path: fileURLToPath(target) };
+  }
+  const pathTarget = /^(sqlite|file):(.+)$/.exec(target);
+  if (pathTarget !== null) {
+    return { kind: pathTarget[1] as 'sqlite' | 'file', path: pathTarget[2]! };
+  }
+  if (/^(mysql|mariadb):\/\/./.test(target)) {
+    return { kind: 'mysql', url: target };
+  }
+  if (/^rediss?:\/\/./.test(target)) {
+    return { kind: 'redis', url: target };
+  }
+  if (/^mongodb(\+srv)?:\/\/./.test(target)) {
+    return { kind: 'mongodb', url: target, database: databaseOf(target) };
+  }
+  throw new UsageError(
+    '--to must be sqlite:PATH, file:PATH, or a mysql://, redis:// or mongodb:// URL',
+  );
+}
+
+/**
+ * Creates the store of a target.
+ *
+ * @throws MissingAdapterError when the adapter package or its driver is not installed.
+ */
+export async function openTarget(target: ImportTarget): Promise<TokenStore> {
+  try {
+    switch (target.kind) {
+      case 'sqlite': {
+        const { createSqliteStore } = await import('@tokenstore/sqlite');
+        return createSqliteStore({ path: target.path });
+      }
+      case 'file': {
+        const { createFileStore } = await import('@tokenstore/file');
+        return createFileStore({ path: target.path });
+      }
+      case 'mysql': {
+        const { createMysqlStore } = await import('@tokenstore/mysql');
+        return createMysqlStore({ url: target.url });
+      }
+      case 'redis': {
+        const { createRedisStore } = await import('@tokenstore/redis');
+        return createRedisStore({ url: target.url });
+      }
+      case 'mongodb': {
+        const { createMongoStore } = await import('@tokenstore/mongodb');
+        const database = target.database === undefined ? {} : { database: target.database };
+        return createMongoStore({ url: target.url, ...database });
+      }
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
+      throw new MissingAdapterError(
+        `writing to ${target.kind} needs packages that are not installed: npm install ${PACKAGES[target.kind]}`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/** Returns a URL with its password replaced by `***`, for messages. */
+export function maskPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password === '') return url;
+    parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    // A URL that cannot be parsed might still hold a password after the user name.
+    return url.replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:***@');
+  }
+}
+
+/** Describes a target for the summary, without a password. */
+export function describeTarget(target: ImportTarget): string {
+  return 'path' in target ? `${target.kind}:${target.path}` : maskPassword(target.url);
+}
+
+function databaseOf(url: string): string | undefined {
+  const path = /^mongodb(?:\+srv)?:\/\/[^/]*\/([^?]*)/.exec(url)?.[1];
+  return path === undefined || path === '' ? undefined : decodeURIComponent(path);
+}
