@@ -1,0 +1,178 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import {
+  importZohoTokens,
+  parseZohoTokenFile,
+  readZohoTokenFile,
+  type ZohoRecord,
+} from '../../src/import/index.js';
+import {
+  STORE_KINDS,
+  TS_HEADER,
+  expectedToken,
+  openStore,
+  pythonLine,
+  temporaryFolder,
+  tsLine,
+  withoutId,
+  zohoRow,
+} from './support.js';
+
+const REDIRECT_WITH_COMMA = 'https://app.example.test/cb?scope=a,b';
+
+// The TypeScript SDK's unquoted layout, in which alice's redirect URL adds a field; bob
+// as the Python SDK quotes him; carol's line ended by Windows' \r\n.
+const ALICE = zohoRow(1, 'alice', { redirectUrl: REDIRECT_WITH_COMMA });
+const BOB = zohoRow(2, 'bob', { redirectUrl: REDIRECT_WITH_COMMA });
+const CAROL = zohoRow(3, 'carol');
+const MIXED_FILE = `${TS_HEADER}\n${tsLine(ALICE)}\n${pythonLine(BOB)}\n${tsLine(CAROL)}\r\n`;
+
+async function writeMixedFile(): Promise<ZohoRecord[]> {
+  const path = join(temporaryFolder(), 'zoho_tokens.csv');
+  writeFileSync(path, MIXED_FILE);
+  return readZohoTokenFile(path);
+}
+
+describe.each(STORE_KINDS)('importZohoTokens into %s', (kind) => {
+  it('writes nothing in stop mode when a line has shifted fields', async () => {
+    const store = openStore(kind);
+    const records = await writeMixedFile();
+
+    const result = await importZohoTokens(records, store);
+
+    expect(result.outcome).toBe('malformed');
+    expect(result.read).toBe(3);
+    expect(result.written).toEqual([]);
+    expect(result.malformed).toEqual([
+      { kind: 'malformed', position: { line: 2 }, reason: 'has 11 fields, the header has 10' },
+    ]);
+    expect(result.notWritten).toEqual([{ line: 3 }, { line: 4 }]);
+    expect(await store.getTokens()).toEqual([]);
+  });
+
+  it('writes bob and carol exactly in skip mode and lists alice', async () => {
+    const store = openStore(kind);
+    const records = await writeMixedFile();
+
+    const result = await importZohoTokens(records, store, { onMalformed: 'skip' });
+
+    expect(result.outcome).toBe('imported');
+    expect(result.malformed.map((record) => record.position)).toEqual([{ line: 2 }]);
+    expect(result.written.map((token) => token.position)).toEqual([{ line: 3 }, { line: 4 }]);
+    const [bobId, carolId] = result.written.map((token) => token.id);
+    expect(withoutId(await store.findTokenById(bobId!))).toEqual(expectedToken(BOB));
+    expect(withoutId(await store.findTokenById(carolId!))).toEqual(expectedToken(CAROL));
+    expect((await store.findTokenById(carolId!))?.apiDomain).toBe('https://www.zohoapis.com');
+    expect(await store.findToken({ userName: 'alice@example.test' })).toBeNull();
+    expect(await store.getTokens()).toHaveLength(2);
+  });
+
+  it('stops at a save that fails and lists the rest as not written', async () => {
+    const store = openStore(kind);
+    const rows = [1, 2, 3, 4, 5].map((id) => zohoRow(id, `user${id}`));
+    // Another user already holds the third token's refresh token.
+    await store.saveToken({
+      userName: 'mallory@example.test',
+      refreshToken: rows[2]!.refreshToken,
+    });
+    const records = parseZohoTokenFile([TS_HEADER, ...rows.map(tsLine)].join('\n'));
+
+    const result = await importZohoTokens(records, store);
+
+    expect(result.outcome).toBe('failed');
+    expect(result.written.map((token) => token.position)).toEqual([{ line: 2 }, { line: 3 }]);
+    expect(result.failed).toMatchObject({ position: { line: 4 }, code: 'CONFLICT' });
+    expect(result.failed?.message).toContain('refreshToken');
+    expect(result.failed?.message).not.toContain(rows[2]!.refreshToken);
+    expect(result.notWritten).toEqual([{ line: 5 }, { line: 6 }]);
+    const names = (await store.getTokens()).map((token) => token.userName).sort();
+    expect(names).toEqual(['mallory@example.test', 'user1@example.test', 'user2@example.test']);
+  });
+});
+
+describe('importZohoTokens', () => {
+  it('drops Zoho ids so that the store assigns its own', async () => {
+    const store = openStore('sqlite');
+    await store.saveToken({ id: '1', userName: 'zed@example.test', accessToken: '1000.at.zed' });
+    const records = parseZohoTokenFile(`${TS_HEADER}\n${tsLine(zohoRow(1, 'alice'))}`);
+
+    const result = await importZohoTokens(records, store);
+
+    expect(result.written).toHaveLength(1);
+    expect(result.written[0]?.id).not.toBe('1');
+    expect(result.written[0]?.updated).toBe(false);
+    expect((await store.findTokenById('1'))?.userName).toBe('zed@example.test');
+    expect(await store.getTokens()).toHaveLength(2);
+  });
+
+  it('keeps Zoho ids on request and reports a repeated id', async () => {
+    const store = openStore('memory');
+    const rows = [zohoRow(11, 'alice'), zohoRow(12, 'bob'), zohoRow(11, 'carol')];
+    const records = parseZohoTokenFile([TS_HEADER, ...rows.map(tsLine)].join('\n'));
+
+    const stopped = await importZohoTokens(records, store, { keepIds: true });
+    const result = await importZohoTokens(records, store, { keepIds: true, onMalformed: 'skip' });
+
+    expect(stopped.outcome).toBe('malformed');
+    expect(stopped.malformed).toEqual([
+      { kind: 'malformed', position: { line: 4 }, reason: 'holds the same id as line 2' },
+    ]);
+    expect(result.written.map((token) => token.id)).toEqual(['11', '12']);
+    expect((await store.findTokenById('11'))?.userName).toBe('alice@example.test');
+  });
+
+  it('reports a save that updates a record the store held', async () => {
+    const store = openStore('memory');
+    const held = await store.saveToken({ userName: 'alice@example.test', accessToken: 'old' });
+    const records = parseZohoTokenFile(
+      [TS_HEADER, tsLine(zohoRow(1, 'alice')), tsLine(zohoRow(2, 'bob'))].join('\n'),
+    );
+
+    const result = await importZohoTokens(records, store);
+
+    expect(result.written.map((token) => [token.id === held.id, token.updated])).toEqual([
+      [true, true],
+      [false, false],
+    ]);
+    expect((await store.findTokenById(held.id))?.accessToken).toBe('1000.at.alice.0001');
+  });
+
+  it('reports progress before the first save and after each one', async () => {
+    const store = openStore('memory');
+    const rows = [1, 2, 3].map((id) => zohoRow(id, `user${id}`));
+    const records = parseZohoTokenFile([TS_HEADER, ...rows.map(tsLine)].join('\n'));
+    const calls: [number, number][] = [];
+
+    await importZohoTokens(records, store, {
+      onProgress: (done, total) => calls.push([done, total]),
+    });
+
+    expect(calls).toEqual([
+      [0, 3],
+      [1, 3],
+      [2, 3],
+      [3, 3],
+    ]);
+  });
+
+  it('saves each token with exactly one saveToken call, in file order', async () => {
+    const store = openStore('memory');
+    const saved: (string | null | undefined)[] = [];
+    const counting = {
+      ...store,
+      saveToken: (token: Parameters<typeof store.saveToken>[0]) => {
+        saved.push(token.userName);
+        return store.saveToken(token);
+      },
+    };
+    const rows = [3, 1, 2].map((id) => zohoRow(id, `user${id}`));
+    const records = parseZohoTokenFile([TS_HEADER, ...rows.map(tsLine)].join('\n'));
+
+    await importZohoTokens(records, counting);
+
+    expect(saved).toEqual(['user3@example.test', 'user1@example.test', 'user2@example.test']);
+  });
+});
