@@ -22,7 +22,10 @@ const BIN = fileURLToPath(new URL('../bin/tokenstore-zoho.js', import.meta.url))
 function runCommand(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, [BIN, ...args], { timeout: 30_000 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+      let code = 0;
+      if (error !== null) {
+        code = typeof error.code === 'number' ? error.code : -1;
+      }
       resolve({ code, stdout, stderr });
     });
   });

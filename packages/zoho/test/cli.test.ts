@@ -32,7 +32,10 @@ interface CommandRun {
 function runCommand(args: string[]): Promise<CommandRun> {
   return new Promise((resolve) => {
     execFile(process.execPath, [BIN, ...args], { timeout: 30_000 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+      let code = 0;
+      if (error !== null) {
+        code = typeof error.code === 'number' ? error.code : -1;
+      }
       resolve({ code, stdout, stderr });
     });
   });

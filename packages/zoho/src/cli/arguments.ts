@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 
 import { DEFAULT_ZOHO_TABLE } from '../import/token-table.js';
 
-/** Where the tokens come from: a token file, or a table on a MySQL server. */
+/** The source of the tokens: a token file, or a table on a MySQL server. */
 export type ImportSource =
   { kind: 'file'; path: string } | { kind: 'table'; url: string; table: string };
 
@@ -20,7 +20,7 @@ export interface ImportCommand {
   keepIds: boolean;
 }
 
-/** What the command line asks for. */
+/** The request of a command line: the help text, or an import. */
 export type ParsedArguments = ImportCommand | { command: 'help' };
 
 /** A command line that cannot be run; the command prints the message and the usage line. */

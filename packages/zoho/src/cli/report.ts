@@ -1,6 +1,6 @@
 /**
- * What the command prints: progress while it saves, and the summary at the end. Both
- * name records by line or row and never show a token value or a client secret.
+ * The command's output: progress while it saves, and the summary at the end. Both name
+ * records by line or row and never show a token value or a client secret.
  */
 import type { ZohoImportResult } from '../import/import.js';
 import { describePosition, type RecordPosition } from '../import/records.js';

@@ -21,7 +21,7 @@ export class MissingAdapterError extends Error {
   override readonly name = 'MissingAdapterError';
 }
 
-// What `npm install` needs for each kind: the adapter and its driver.
+// The packages that `npm install` needs for each kind: the adapter and its driver.
 const PACKAGES: Readonly<Record<ImportTarget['kind'], string>> = {
   sqlite: '@tokenstore/sqlite better-sqlite3',
   file: '@tokenstore/file',

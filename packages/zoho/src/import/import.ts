@@ -15,15 +15,15 @@ import type { MalformedRecord, RecordPosition, ZohoRecord } from './records.js';
 /** Options of `importZohoTokens`. */
 export interface ZohoImportOptions {
   /**
-   * What to do when a record is malformed: `'stop'` writes nothing at all and returns
-   * the malformed records; `'skip'` imports the other records and lists the malformed
-   * ones as skipped. @default 'stop'
+   * The handling of malformed records. With `'stop'` nothing is written and the result
+   * lists the malformed records. With `'skip'` the other records are imported and the
+   * malformed ones are listed as skipped. @default 'stop'
    */
   onMalformed?: 'stop' | 'skip';
   /**
    * Saves each token with Zoho's id. By default the ids are dropped, so the store gives
    * every new record an id of its own and an id from Zoho can never update a record the
-   * store already holds under that id. @default false
+   * store keeps under that id. @default false
    */
   keepIds?: boolean;
   /**
@@ -50,12 +50,12 @@ export interface FailedToken {
   position: RecordPosition;
   /** The error's code: a `TokenStoreError` code, or `BACKEND` for any other error. */
   code: TokenStoreErrorCode;
-  /** The store's message, which never holds a token value or a client secret. */
+  /** The store's message, which never contains a token value or a client secret. */
   message: string;
   error: unknown;
 }
 
-/** What the import did. */
+/** The outcome of an import, with every record's fate. */
 export interface ZohoImportResult {
   /**
    * `imported`: every token was saved (malformed records skipped on request);
@@ -80,7 +80,7 @@ export interface ZohoImportResult {
  * `readZohoTokenTable`) into `store`, each with one `saveToken` call, in the records'
  * order. It checks every record before the first save; with `keepIds`, a repeated id
  * makes the later record malformed too. A save that fails stops the import and the
- * result says which tokens were written and which were not.
+ * result lists which tokens were written and which were not.
  *
  * It never throws for malformed records or a failed save; it returns them in the
  * result. It throws only when the store's `getTokens`, read once before the first save

@@ -23,8 +23,8 @@ import {
 
 const REDIRECT_WITH_COMMA = 'https://app.example.test/cb?scope=a,b';
 
-// The TypeScript SDK's unquoted layout, in which alice's redirect URL adds a field; bob
-// as the Python SDK quotes him; carol's line ended by Windows' \r\n.
+// The file has the TypeScript SDK's unquoted layout, so alice's redirect URL adds a field.
+// Bob is quoted as the Python SDK writes him, and carol's line ends with Windows' \r\n.
 const ALICE = zohoRow(1, 'alice', { redirectUrl: REDIRECT_WITH_COMMA });
 const BOB = zohoRow(2, 'bob', { redirectUrl: REDIRECT_WITH_COMMA });
 const CAROL = zohoRow(3, 'carol');
@@ -73,7 +73,7 @@ describe.each(STORE_KINDS)('importZohoTokens into %s', (kind) => {
   it('stops at a save that fails and lists the rest as not written', async () => {
     const store = openStore(kind);
     const rows = [1, 2, 3, 4, 5].map((id) => zohoRow(id, `user${id}`));
-    // Another user already holds the third token's refresh token.
+    // Another user already has the third token's refresh token.
     await store.saveToken({
       userName: 'mallory@example.test',
       refreshToken: rows[2]!.refreshToken,

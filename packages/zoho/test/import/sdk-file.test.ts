@@ -23,7 +23,7 @@ import {
 
 const TOKEN_COUNT = 300;
 
-/** The fields given to the SDK for token `n`, varied so that every shape occurs. */
+/** Returns the fields given to the SDK for token `n`, varied so that every shape occurs. */
 function sdkInput(n: number): OAuthToken {
   const grantOnly = n % 7 === 0;
   const withoutUser = n % 5 === 0;

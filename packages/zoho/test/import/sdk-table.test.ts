@@ -1,6 +1,6 @@
 /**
  * A DBStore table of 300 rows on a real MySQL-compatible server: the first rows written
- * by the Zoho SDK's own DBStore, the rest inserted as Zoho's schema holds them, then
+ * by the Zoho SDK's own DBStore, the rest inserted in the form Zoho's schema stores them, then
  * read and imported into a SQLite store.
  */
 import { randomBytes } from 'node:crypto';
@@ -30,7 +30,7 @@ const ZOHO_SCHEMA = (table: string, withApiDomain = true): string =>
 const COLUMNS =
   'id, user_name, client_id, client_secret, refresh_token, access_token, grant_token, expiry_time, redirect_url, api_domain';
 
-/** The fields of token `n`, varied so that every shape occurs; values fit varchar(255). */
+/** Returns the fields of token `n`, varied so that every shape occurs, with values that fit varchar(255). */
 function tokenInput(n: number): OAuthToken {
   const input: OAuthToken = {
     clientId: `1000.CLIENT${n % 3}`,

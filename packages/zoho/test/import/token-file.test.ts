@@ -119,6 +119,7 @@ describe('parseZohoTokenFile', () => {
 
     const [record] = parseZohoTokenFile(`${TS_HEADER}\n${tsLine(row)}`);
 
+    expect(record?.kind).toBe('token');
     expect(record?.kind === 'token' && record.token).toEqual({ id: '1', ...expectedToken(row) });
   });
 
