@@ -4,29 +4,19 @@
  */
 import { readFile } from 'node:fs/promises';
 
-import { TokenStoreError, ZOHO_COLUMNS, type TokenField } from '@tokenstore/core';
+import { TOKEN_FIELDS, TokenStoreError, ZOHO_COLUMNS } from '@tokenstore/core';
 
 import { convertZohoCells, markDuplicates, type ColumnLabels, type ZohoCell } from './convert.js';
 import { parseCsv, type CsvRecord } from './csv.js';
 import type { ZohoRecord } from './records.js';
 
 /**
- * The columns of a token file, in order. The Python SDK names the second column
- * `user_name`, the TypeScript and Node SDKs `user_mail`; files written before the SDKs
- * kept the API domain have nine columns, without `api_domain`.
+ * The columns of a token file are the Zoho schema's, in its order (`TOKEN_FIELDS`). The
+ * Python SDK names the second column `user_name`, the TypeScript and Node SDKs
+ * `user_mail`; files written before the SDKs kept the API domain have nine columns,
+ * without `api_domain`.
  */
-const FILE_FIELDS = [
-  'id',
-  'userName',
-  'clientId',
-  'clientSecret',
-  'refreshToken',
-  'accessToken',
-  'grantToken',
-  'expiresAt',
-  'redirectUrl',
-  'apiDomain',
-] as const satisfies readonly TokenField[];
+const FILE_FIELDS = TOKEN_FIELDS;
 
 const USER_NAME_HEADERS: readonly string[] = ['user_name', 'user_mail'];
 const COLUMN_COUNTS: readonly number[] = [9, 10];
