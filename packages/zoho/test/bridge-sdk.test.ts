@@ -18,11 +18,12 @@ import { storeKinds } from './support/stores.js';
 const { Environment, InitializeBuilder, OAuthBuilder, UserSignature } = zohoSdk;
 
 const ALICE = 'alice@example.test';
+const BOB = 'bob@example.test';
 const kinds = await storeKinds();
 let accounts: AccountsServer;
 
 beforeAll(async () => {
-  accounts = await startAccountsServer([ALICE]);
+  accounts = await startAccountsServer([ALICE, BOB]);
 });
 
 afterAll(async () => {
@@ -35,6 +36,14 @@ function environment(): InstanceType<typeof Environment> {
 }
 
 type SdkToken = InstanceType<typeof zohoSdk.OAuthToken>;
+
+/** Returns an SDK token for a grant token, as the application builds it after the consent screen. */
+function grantTokenOf(grantToken: string): SdkToken {
+  return clientOf(new OAuthBuilder())
+    .grantToken(grantToken)
+    .redirectURL(accounts.server.client.redirectUri)
+    .build();
+}
 
 /** Initializes the SDK with the token over a fresh bridge of `store`, as an application start does. */
 async function initializeSdk(store: TokenStore, token: SdkToken): Promise<void> {
@@ -81,10 +90,7 @@ for (const kind of kinds) {
 
       // 1. A grant token: the SDK exchanges it and saves what the server issued.
       const grantToken = await accounts.grantToken(ALICE);
-      const first = clientOf(new OAuthBuilder())
-        .grantToken(grantToken)
-        .redirectURL(accounts.server.client.redirectUri)
-        .build();
+      const first = grantTokenOf(grantToken);
       const firstStore = open();
       const before = Date.now();
       await initializeSdk(firstStore, first);
@@ -149,6 +155,33 @@ for (const kind of kinds) {
       expect(await secondStore.getTokens()).toEqual([]);
       expect(await createZohoSdkStore(secondStore).findTokenById(saved.id)).toBeNull();
       await secondStore.close();
+    });
+
+    it('keeps one record per user when the SDK switches users', async () => {
+      const store = kind.prepare()();
+      await initializeSdk(store, grantTokenOf(await accounts.grantToken(ALICE)));
+
+      const bob = grantTokenOf(await accounts.grantToken(BOB));
+      await new InitializeBuilder().environment(environment()).token(bob).switchUser();
+
+      const records = await store.getTokens();
+      expect(records.map((record) => record.userName).sort()).toEqual([
+        sdkUserName(ALICE),
+        sdkUserName(BOB),
+      ]);
+      const bobRecord = records.find((record) => record.userName === sdkUserName(BOB));
+      expect(bob.getId()).toBe(bobRecord?.id);
+      expect(bob.getAccessToken()).toBe(bobRecord?.accessToken);
+
+      // Back to alice by her user name: her stored tokens, and no new ones issued.
+      const issuedBefore = accounts.server.issuedValues().length;
+      const alice = new OAuthBuilder().userSignature(new UserSignature(sdkUserName(ALICE))).build();
+      await new InitializeBuilder().environment(environment()).token(alice).switchUser();
+      const aliceRecord = records.find((record) => record.userName === sdkUserName(ALICE));
+      expect(alice.getAccessToken()).toBe(aliceRecord?.accessToken);
+      expect(accounts.server.issuedValues()).toHaveLength(issuedBefore);
+      expect(await store.getTokens()).toHaveLength(2);
+      await store.close();
     });
   });
 }
