@@ -114,6 +114,21 @@ describe('saveToken', () => {
     expect(await store.getTokens()).toEqual([]);
   });
 
+  it('fills an empty-string id with the assigned one', async () => {
+    const token = sdkToken({ ...ALICE, id: '' });
+    await bridge.saveToken(token);
+
+    const [record] = await store.getTokens();
+    expect(record?.id).toMatch(/.+/);
+    expect(token.getId()).toBe(record?.id);
+  });
+
+  it('keeps an expiry before 1970 as a negative number', async () => {
+    await bridge.saveToken(sdkToken({ ...ALICE, expiresIn: '-5' }));
+    const [record] = await store.getTokens();
+    expect(record?.expiresAt).toBe(-5);
+  });
+
   it('rejects an object that is not an SDK token', async () => {
     const error: unknown = await bridge
       .saveToken({ ...ALICE } as never)

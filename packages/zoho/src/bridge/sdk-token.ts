@@ -7,7 +7,7 @@ import { TokenStoreError, type StoredToken, type TokenInput } from '@tokenstore/
 
 import { SdkOAuthToken, SdkUserSignature, type SdkToken } from './sdk.js';
 
-const WHOLE_NUMBER = /^\d+$/;
+const WHOLE_NUMBER = /^-?\d+$/;
 
 /** The store name that errors of the bridge carry. */
 export const BRIDGE_NAME = 'zoho';
@@ -57,28 +57,33 @@ function readExpiry(expiry: unknown, operation: string): number | undefined {
 }
 
 /**
- * Sets every field that the SDK token leaves `null` from the record, as the SDK's own
- * stores do when they find a token: values the application gave are kept.
+ * Sets every field that the SDK token leaves empty (`null` or `''`) from the record, as
+ * the SDK's own stores do when they find a token: values the application gave are kept.
  */
 export function fillSdkToken(token: SdkToken, record: StoredToken): void {
-  if (token.getId() == null) token.setId(record.id);
-  if (token.getUserSignature() == null && record.userName !== undefined) {
+  if (isEmpty(token.getId())) token.setId(record.id);
+  if (isEmpty(token.getUserSignature()?.getName()) && record.userName !== undefined) {
     token.setUserSignature(new SdkUserSignature(record.userName));
   }
-  if (token.getClientId() == null && record.clientId !== undefined) {
+  if (isEmpty(token.getClientId()) && record.clientId !== undefined) {
     token.setClientId(record.clientId);
   }
-  if (token.getClientSecret() == null && record.clientSecret !== undefined) {
+  if (isEmpty(token.getClientSecret()) && record.clientSecret !== undefined) {
     token.setClientSecret(record.clientSecret);
   }
-  if (token.getRefreshToken() == null) token.setRefreshToken(record.refreshToken ?? null);
-  if (token.getAccessToken() == null) token.setAccessToken(record.accessToken ?? null);
-  if (token.getGrantToken() == null) token.setGrantToken(record.grantToken ?? null);
-  if (token.getExpiresIn() == null && record.expiresAt !== undefined) {
+  if (isEmpty(token.getRefreshToken())) token.setRefreshToken(record.refreshToken ?? null);
+  if (isEmpty(token.getAccessToken())) token.setAccessToken(record.accessToken ?? null);
+  if (isEmpty(token.getGrantToken())) token.setGrantToken(record.grantToken ?? null);
+  if (isEmpty(token.getExpiresIn()) && record.expiresAt !== undefined) {
     token.setExpiresIn(String(record.expiresAt));
   }
-  if (token.getRedirectURL() == null) token.setRedirectURL(record.redirectUrl ?? null);
-  if (token.getAPIDomain() == null) token.setAPIDomain(record.apiDomain ?? null);
+  if (isEmpty(token.getRedirectURL())) token.setRedirectURL(record.redirectUrl ?? null);
+  if (isEmpty(token.getAPIDomain())) token.setAPIDomain(record.apiDomain ?? null);
+}
+
+// The same values that a save treats as "not given".
+function isEmpty(value: string | null | undefined): boolean {
+  return value === null || value === undefined || value === '';
 }
 
 /** Creates a new SDK token with the record's fields. */
