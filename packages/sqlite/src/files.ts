@@ -3,7 +3,7 @@
  * it, because SQLite gives its -wal, -shm and -journal files the main file's mode.
  * The process umask is never changed; it can only remove bits from these modes.
  */
-import { closeSync, chmodSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { closeSync, chmodSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 import { TokenStoreError, type TokenStoreLogger } from '@tokenstore/core';
@@ -15,10 +15,14 @@ export const FOLDER_MODE = 0o700;
 
 const GROUP_AND_OTHER_BITS = 0o077;
 const SIDE_FILE_SUFFIXES = ['-wal', '-shm', '-journal'];
+// Every SQLite database file starts with these 16 bytes.
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
 /**
  * Creates the database file (mode 0600) and any missing folder (mode 0700), or, when
  * the file exists, tightens it and its side files to 0600 if group or others had access.
+ * A file that is not a SQLite database keeps its mode: opening it fails in SQLite, and
+ * a failed open changes nothing.
  *
  * @throws TokenStoreError `BACKEND` (or `UNAVAILABLE` when the disk is full) naming the path.
  */
@@ -31,10 +35,22 @@ export function prepareDatabaseFile(path: string, logger?: TokenStoreLogger): vo
     logger?.info?.(`created the folders from ${createdFolder} to ${folder} with mode 0700`);
   }
 
-  if (createFile(path)) {
+  if (createFile(path) || !mayBeDatabase(path)) {
     return;
   }
   tightenFileModes(path, logger);
+}
+
+// An empty file is a database SQLite has not written yet; any other needs the header.
+function mayBeDatabase(path: string): boolean {
+  const header = Buffer.alloc(SQLITE_HEADER.length);
+  const descriptor = attempt('open', path, () => openSync(path, 'r'));
+  try {
+    const length = attempt('read', path, () => readSync(descriptor, header, 0, header.length, 0));
+    return length === 0 || header.subarray(0, length).equals(SQLITE_HEADER);
+  } finally {
+    closeSync(descriptor);
+  }
 }
 
 /**

@@ -2,7 +2,15 @@
  * File modes: the database file and the -wal and -shm files SQLite creates beside it
  * are 0600 at every moment, whatever the umask, and a created folder is 0700.
  */
-import { chmodSync, existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 
@@ -73,6 +81,20 @@ describe('database files', () => {
     expect(modeOf(path)).toBe(0o600);
     expect(modeOf(`${path}-wal`)).toBe(0o600);
     expect(warnings).toContain(`changed the mode of ${path} from 0644 to 0600`);
+  });
+
+  it('keep their mode when they are not SQLite databases', async () => {
+    const path = join(temporaryFolder(), 'notes.txt');
+    writeFileSync(path, 'id,user_name\n');
+    chmodSync(path, 0o644);
+
+    const error = await openStore({ path })
+      .saveToken(ALICE)
+      .catch((caught: unknown) => caught);
+
+    expect(error).toMatchObject({ name: 'TokenStoreError' });
+    expect(modeOf(path)).toBe(0o644);
+    expect(readFileSync(path, 'utf8')).toBe('id,user_name\n');
   });
 
   it('are never loosened', async () => {
