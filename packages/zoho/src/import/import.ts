@@ -3,6 +3,7 @@
  * into any token store, one `saveToken` call per token, in source order.
  */
 import {
+  TokenStoreError,
   isTokenStoreError,
   type OAuthToken,
   type TokenStore,
@@ -10,7 +11,14 @@ import {
 } from '@tokenstore/core';
 
 import { markDuplicates } from './convert.js';
-import type { MalformedRecord, RecordPosition, ZohoRecord } from './records.js';
+import { findHeldIdOfAnotherUser } from './held-ids.js';
+import {
+  describePositionWithId,
+  type MalformedRecord,
+  type RecordPosition,
+  type TokenRecord,
+  type ZohoRecord,
+} from './records.js';
 
 /** Options of `importZohoTokens`. */
 export interface ZohoImportOptions {
@@ -23,7 +31,8 @@ export interface ZohoImportOptions {
   /**
    * Saves each token with Zoho's id. By default the ids are dropped, so the store gives
    * every new record an id of its own and an id from Zoho can never update a record the
-   * store keeps under that id. @default false
+   * store keeps under that id. With `keepIds`, the import writes nothing when the store
+   * already holds the id of a token for another user (outcome `conflict`). @default false
    */
   keepIds?: boolean;
   /**
@@ -45,14 +54,19 @@ export interface WrittenToken {
   updated: boolean;
 }
 
-/** The save that failed and stopped the import. */
+/**
+ * The save that failed and stopped the import, or the token whose id stopped it
+ * before the first save.
+ */
 export interface FailedToken {
   position: RecordPosition;
   /** The error's code: a `TokenStoreError` code, or `BACKEND` for any other error. */
   code: TokenStoreErrorCode;
-  /** The store's message, which never contains a token value or a client secret. */
+  /** The error's message, which never contains a token value or a client secret. */
   message: string;
   error: unknown;
+  /** The token's Zoho id that the store already holds for another user (outcome `conflict`). */
+  heldId?: string;
 }
 
 /** The outcome of an import, with every record's fate. */
@@ -60,18 +74,23 @@ export interface ZohoImportResult {
   /**
    * `imported`: every token was saved (malformed records skipped on request);
    * `malformed`: malformed records were found in `'stop'` mode, so nothing was written;
-   * `failed`: a save failed, so the import stopped there.
+   * `failed`: a save failed, so the import stopped there;
+   * `conflict`: with `keepIds`, the store already holds the id of a token for another
+   * user, so nothing was written; `failed` names the first such token (code `CONFLICT`).
    */
-  outcome: 'imported' | 'malformed' | 'failed';
+  outcome: 'imported' | 'malformed' | 'failed' | 'conflict';
   /** The number of records read: tokens and malformed records. */
   read: number;
   /** The tokens saved, in the order of the saves. */
   written: WrittenToken[];
   /** Every malformed record. In `'skip'` mode these are the records skipped. */
   malformed: MalformedRecord[];
-  /** The save that failed, when the outcome is `failed`. */
+  /** The save that failed (outcome `failed`), or the token whose id is taken (outcome `conflict`). */
   failed: FailedToken | undefined;
-  /** The tokens not saved because the import stopped: after a failed save, or all of them. */
+  /**
+   * The tokens not saved because the import stopped: the tokens after a failed save, or
+   * all of them when the import stopped before the first save.
+   */
   notWritten: RecordPosition[];
 }
 
@@ -79,12 +98,14 @@ export interface ZohoImportResult {
  * Saves the tokens of `records` (from `readZohoTokenFile`, `parseZohoTokenFile` or
  * `readZohoTokenTable`) into `store`, each with one `saveToken` call, in the records'
  * order. It checks every record before the first save; with `keepIds`, a repeated id
- * makes the later record malformed too. A save that fails stops the import and the
- * result lists which tokens were written and which were not.
+ * makes the later record malformed too, and an id that the store holds for another
+ * user stops the import before the first save. A save that fails stops the import and
+ * the result lists which tokens were written and which were not.
  *
- * It never throws for malformed records or a failed save; it returns them in the
- * result. It throws only when the store's `getTokens`, read once before the first save
- * to tell inserts from updates, fails.
+ * It never throws for malformed records, a taken id or a failed save; it returns them
+ * in the result. It reads the store once with `getTokens` before the first save, to
+ * tell inserts from updates and to check the ids, and throws the store's
+ * `TokenStoreError` when that read fails.
  */
 export async function importZohoTokens(
   records: readonly ZohoRecord[],
@@ -92,7 +113,7 @@ export async function importZohoTokens(
   options: ZohoImportOptions = {},
 ): Promise<ZohoImportResult> {
   const { onMalformed = 'stop', keepIds = false, onProgress } = options;
-  const checked = keepIds ? markDuplicates(records, { checkIds: true }) : records;
+  const checked = checkZohoRecords(records, keepIds);
   const malformed = checked.filter((record) => record.kind === 'malformed');
   const tokens = checked.filter((record) => record.kind === 'token');
   const result: ZohoImportResult = {
@@ -108,7 +129,21 @@ export async function importZohoTokens(
     return { ...result, outcome: 'malformed', notWritten: tokens.map((token) => token.position) };
   }
 
-  const heldIds = new Set((await store.getTokens()).map((stored) => stored.id));
+  const held = await store.getTokens();
+  if (keepIds) {
+    const taken = findHeldIdOfAnotherUser(tokens, held);
+    if (taken !== undefined) {
+      const failed = idConflict(taken);
+      return {
+        ...result,
+        outcome: 'conflict',
+        failed,
+        notWritten: tokens.map((token) => token.position),
+      };
+    }
+  }
+
+  const heldIds = new Set(held.map((stored) => stored.id));
   onProgress?.(0, tokens.length);
   for (const [index, record] of tokens.entries()) {
     try {
@@ -129,10 +164,33 @@ export async function importZohoTokens(
   return result;
 }
 
+/**
+ * Returns the records as the import checks them before the first save: with `keepIds`,
+ * a record that repeats an earlier record's id becomes malformed.
+ */
+export function checkZohoRecords(
+  records: readonly ZohoRecord[],
+  keepIds: boolean,
+): readonly ZohoRecord[] {
+  return keepIds ? markDuplicates(records, { checkIds: true }) : records;
+}
+
 function tokenToSave(token: OAuthToken, keepIds: boolean): OAuthToken {
   const copy = { ...token };
   if (!keepIds) delete copy.id;
   return copy;
+}
+
+function idConflict(record: TokenRecord): FailedToken {
+  const heldId = record.token.id ?? '';
+  const label = describePositionWithId(record.position, heldId);
+  const error = new TokenStoreError(
+    'CONFLICT',
+    `the store already holds the id of ${label} for another user; ` +
+      'import without keepIds to give the tokens new ids',
+    { operation: 'importZohoTokens' },
+  );
+  return { position: record.position, code: error.code, message: error.message, error, heldId };
 }
 
 function describeFailure(position: RecordPosition, error: unknown): FailedToken {

@@ -51,9 +51,20 @@ export function describePosition(position: RecordPosition): string {
   if (position.id === undefined) {
     return `row ${position.row} (no id)`;
   }
-  const id =
-    position.id.length > MAX_SHOWN_ID_LENGTH
-      ? `${position.id.slice(0, MAX_SHOWN_ID_LENGTH)}...`
-      : position.id;
-  return `row ${position.row} (id ${JSON.stringify(id).slice(1, -1)})`;
+  return `row ${position.row} (id ${shortenId(position.id)})`;
+}
+
+/**
+ * Describes the position of a record with its Zoho id: `line 4 (id 7)`, or the same
+ * text as `describePosition` for a table row, which names its id already.
+ */
+export function describePositionWithId(position: RecordPosition, id: string): string {
+  return 'line' in position
+    ? `line ${position.line} (id ${shortenId(id)})`
+    : describePosition(position);
+}
+
+function shortenId(id: string): string {
+  const shown = id.length > MAX_SHOWN_ID_LENGTH ? `${id.slice(0, MAX_SHOWN_ID_LENGTH)}...` : id;
+  return JSON.stringify(shown).slice(1, -1);
 }

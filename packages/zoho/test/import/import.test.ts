@@ -93,6 +93,103 @@ describe.each(STORE_KINDS)('importZohoTokens into %s', (kind) => {
   });
 });
 
+describe.each(STORE_KINDS)('importZohoTokens with keepIds into %s', (kind) => {
+  it('writes nothing when the store holds an id for another user', async () => {
+    const store = openStore(kind);
+    await store.saveToken({ id: '1', userName: 'zed@example.test', grantToken: 'ZEDGRANT' });
+    const before = await store.getTokens();
+    const rows = [zohoRow(2, 'bob'), zohoRow(1, 'alice'), zohoRow(3, 'carol')];
+    const records = parseZohoTokenFile([TS_HEADER, ...rows.map(tsLine)].join('\n'));
+
+    const result = await importZohoTokens(records, store, { keepIds: true });
+
+    expect(result.outcome).toBe('conflict');
+    expect(result.written).toEqual([]);
+    expect(result.failed).toMatchObject({ position: { line: 3 }, code: 'CONFLICT' });
+    expect(result.failed?.message).toContain('line 3 (id 1)');
+    expect(result.failed?.message).not.toContain('ZEDGRANT');
+    expect(result.failed?.message).not.toContain('alice');
+    expect(result.notWritten).toEqual([{ line: 2 }, { line: 3 }, { line: 4 }]);
+    expect(await store.getTokens()).toEqual(before);
+  });
+
+  it('updates a held id of the same user', async () => {
+    const store = openStore(kind);
+    await store.saveToken({ id: '1', userName: 'alice@example.test', accessToken: 'old' });
+    const records = parseZohoTokenFile(`${TS_HEADER}\n${tsLine(zohoRow(1, 'alice'))}`);
+
+    const result = await importZohoTokens(records, store, { keepIds: true });
+
+    expect(result.outcome).toBe('imported');
+    expect(result.written).toEqual([{ position: { line: 2 }, id: '1', updated: true }]);
+    expect(withoutId(await store.findTokenById('1'))).toEqual(expectedToken(zohoRow(1, 'alice')));
+  });
+});
+
+describe('importZohoTokens with keepIds', () => {
+  const NO_USER = { user: '' };
+
+  it.each([
+    [
+      'a held record without a user name',
+      { id: '1', accessToken: '1000.at.alice.0001' },
+      zohoRow(1, 'alice'),
+    ],
+    [
+      'a token without a user name',
+      { id: '1', userName: 'alice@example.test', accessToken: 'old' },
+      zohoRow(1, 'alice', NO_USER),
+    ],
+    [
+      'no user names and no shared token value',
+      { id: '1', refreshToken: '1000.rt.zed.0001' },
+      zohoRow(1, 'alice', NO_USER),
+    ],
+  ])('reports a conflict for %s', async (_name, held, row) => {
+    const store = openStore('memory');
+    await store.saveToken(held);
+    const records = parseZohoTokenFile(`${TS_HEADER}\n${tsLine(row)}`);
+
+    const result = await importZohoTokens(records, store, { keepIds: true });
+
+    expect(result.outcome).toBe('conflict');
+    expect(result.failed?.code).toBe('CONFLICT');
+    expect(await store.getTokens()).toEqual([{ ...held }]);
+  });
+
+  it('updates a held id without user names when a token value is shared', async () => {
+    const store = openStore('memory');
+    await store.saveToken({ id: '1', refreshToken: '1000.rt.alice.0001' });
+    const row = zohoRow(1, 'alice', NO_USER);
+    const records = parseZohoTokenFile(`${TS_HEADER}\n${tsLine(row)}`);
+
+    const result = await importZohoTokens(records, store, { keepIds: true });
+
+    expect(result.outcome).toBe('imported');
+    expect(result.written[0]).toMatchObject({ id: '1', updated: true });
+    expect(withoutId(await store.findTokenById('1'))).toEqual(expectedToken(row));
+  });
+
+  it('names the row and the id of a table record in the conflict', async () => {
+    const store = openStore('memory');
+    await store.saveToken({ id: '7', userName: 'zed@example.test', grantToken: 'ZEDGRANT' });
+    const records: ZohoRecord[] = [
+      {
+        kind: 'token',
+        position: { row: 1, id: '7' },
+        token: { id: '7', userName: 'alice@example.test', accessToken: 'a' },
+      },
+    ];
+
+    const result = await importZohoTokens(records, store, { keepIds: true });
+
+    expect(result.failed?.message).toBe(
+      'importZohoTokens: the store already holds the id of row 1 (id 7) for another user; ' +
+        'import without keepIds to give the tokens new ids',
+    );
+  });
+});
+
 describe('importZohoTokens', () => {
   it('drops Zoho ids so that the store assigns its own', async () => {
     const store = openStore('sqlite');
