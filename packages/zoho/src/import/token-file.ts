@@ -54,10 +54,17 @@ export async function readZohoTokenFile(path: string): Promise<ZohoRecord[]> {
  * the record holds no access, refresh or grant token, or it holds the same user name,
  * access, refresh or grant token as an earlier record.
  *
- * @throws TokenStoreError `INVALID_OPTIONS` when the header is not the header of a
- *   Zoho token file.
+ * @throws TokenStoreError `INVALID_OPTIONS` when `content` is neither a string nor a
+ *   `Uint8Array` (such as a `Buffer`), or the header is not the header of a Zoho token file.
  */
 export function parseZohoTokenFile(content: string | Uint8Array): ZohoRecord[] {
+  if (typeof content !== 'string' && !(content instanceof Uint8Array)) {
+    throw new TokenStoreError(
+      'INVALID_OPTIONS',
+      'expected the content of a token file as a string or bytes',
+      { operation: 'parseZohoTokenFile' },
+    );
+  }
   const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   return parseTokenFile(bytes, { operation: 'parseZohoTokenFile', source: 'the content is' });
 }
@@ -100,7 +107,7 @@ function checkHeader(header: CsvRecord, context: HeaderContext): ColumnLabels {
   if (!COLUMN_COUNTS.includes(names.length)) {
     throw invalidFile(
       context,
-      `its header has ${names.length} columns, where a Zoho token file has 9 or 10`,
+      `its header has ${names.length} ${names.length === 1 ? 'column' : 'columns'}, where a Zoho token file has 9 or 10`,
     );
   }
   const userNameHeader = names[1] ?? '';

@@ -288,6 +288,7 @@ describe('parseZohoTokenFile header', () => {
       'id,user_mail,client_id,client_secret,refresh_token,access_token,grant_token,expiry_time',
       'its header has 8 columns, where a Zoho token file has 9 or 10',
     ],
+    ['one column', 'name', 'its header has 1 column, where a Zoho token file has 9 or 10'],
     [
       'another second column',
       TS_HEADER.replace('user_mail', 'email'),
@@ -310,6 +311,30 @@ describe('parseZohoTokenFile header', () => {
     expect(error.code).toBe('INVALID_OPTIONS');
     expect(error.detail).toBe(`the content is not a Zoho token file: ${detail}`);
     expect(error.message).not.toContain('alice');
+  });
+});
+
+describe('parseZohoTokenFile content', () => {
+  it.each([
+    ['a number', 42],
+    ['null', null],
+    ['an array of lines', [TS_HEADER]],
+  ])('rejects %s', (_name, content) => {
+    const error = parseError(content as unknown as string);
+
+    expect(error).toBeInstanceOf(TokenStoreError);
+    expect(error.code).toBe('INVALID_OPTIONS');
+    expect(error.message).toBe(
+      'parseZohoTokenFile: expected the content of a token file as a string or bytes',
+    );
+  });
+
+  it('reads a Buffer', () => {
+    const alice = zohoRow(1, 'alice');
+
+    const records = parseZohoTokenFile(Buffer.from(`${TS_HEADER}\n${tsLine(alice)}`));
+
+    expect(tokensOf(records)).toEqual([{ id: '1', ...expectedToken(alice) }]);
   });
 });
 
