@@ -24,7 +24,10 @@ export interface ZohoTokenTableOptions {
    * and closes it when it is done.
    */
   url?: string;
-  /** A mysql2 promise pool whose connections select the database. The reader never ends it. */
+  /**
+   * A pool from `mysql2/promise` (for a pool of mysql2's callback API, pass
+   * `pool.promise()`) whose connections select the database. The reader never ends it.
+   */
   pool?: Pool;
   /**
    * The table: a letter or `_` first, then letters, digits or `_`, at most 64
@@ -76,6 +79,14 @@ export async function readZohoTokenTable(options: ZohoTokenTableOptions): Promis
   }
 }
 
+/**
+ * Tells whether `table` can be the `table` option: a letter or `_` first, then letters,
+ * digits or `_`, at most 64 characters (the limit of a MySQL table name).
+ */
+export function isZohoTableName(table: unknown): table is string {
+  return typeof table === 'string' && TABLE_NAME.test(table);
+}
+
 interface ResolvedOptions {
   url: string | undefined;
   pool: Pool | undefined;
@@ -95,7 +106,7 @@ function resolveOptions(options: ZohoTokenTableOptions): ResolvedOptions {
   if (url !== undefined && (typeof url !== 'string' || !/^(mysql|mariadb):\/\/./.test(url))) {
     throw invalid('url must be a connection URL that starts with mysql:// or mariadb://');
   }
-  if (typeof table !== 'string' || !TABLE_NAME.test(table)) {
+  if (!isZohoTableName(table)) {
     throw invalid(
       'table must be a letter or _ followed by letters, digits or _, at most 64 characters',
     );
@@ -126,6 +137,17 @@ async function connect(url: string, timeoutMs: number): Promise<Connection> {
       bigNumberStrings: true,
     });
   } catch (error) {
+    // mysql2 checks its options before it connects and throws a TypeError for a
+    // value it cannot use, such as ssl=bogus in the URL. Its message may quote the
+    // URL's values, so it stays the cause.
+    if (error instanceof TypeError) {
+      throw new TokenStoreError(
+        'INVALID_OPTIONS',
+        'invalid options: mysql2 rejected an option of the url, such as an ssl value ' +
+          'that is neither a JSON object of TLS options nor a profile name',
+        { store: 'zoho', operation: OPERATION, cause: error },
+      );
+    }
     throw classifyTableError(error, undefined, OPERATION);
   }
 }
