@@ -111,7 +111,7 @@ describe.skipIf(!provided.available)(`tokenstore-zoho import from MySQL${skipNot
       '--table',
       'missing',
       '--to',
-      'sqlite::memory:',
+      `sqlite:${join(temporaryFolder(), 'tokens.db')}`,
     ]);
 
     expect(run.code).toBe(1);

@@ -3,7 +3,12 @@
  * records by line or row and never show a token value or a client secret.
  */
 import type { ZohoImportResult } from '../import/import.js';
-import { describePosition, type RecordPosition } from '../import/records.js';
+import {
+  describePosition,
+  describePositionWithId,
+  type RecordPosition,
+  type ZohoRecord,
+} from '../import/records.js';
 
 /** A stream the command writes to; `isTTY` decides how progress is shown. */
 export interface OutputStream {
@@ -29,7 +34,7 @@ export function createProgressReporter(stream: OutputStream): {
   const onProgress = (done: number, total: number): void => {
     if (total === 0) return;
     const percent = Math.floor((done / total) * 100);
-    const text = `saved ${done} of ${total} tokens (${percent}%)`;
+    const text = `saved ${done} of ${count(total, 'token')} (${percent}%)`;
     if (stream.isTTY) {
       stream.write(`\r${text}`);
       rewriting = true;
@@ -48,22 +53,39 @@ export function createProgressReporter(stream: OutputStream): {
   return { onProgress, finish };
 }
 
+/**
+ * Formats the first line of the summary, on the records as the import checks them,
+ * for a run that stops before the import returns a result.
+ */
+export function formatReadLine(records: readonly ZohoRecord[], source: string): string {
+  const malformed = records.filter((record) => record.kind === 'malformed').length;
+  return `${readLine(records.length, malformed, source)}\n`;
+}
+
 /** Formats the summary of an import from `source` into `target`, one line per fact. */
 export function formatSummary(result: ZohoImportResult, source: string, target: string): string {
   const tokenCount = result.read - result.malformed.length;
-  const lines = [
-    `Read ${count(result.read, 'record')} from ${source}: ` +
-      `${count(tokenCount, 'token')}, ${result.malformed.length} malformed.`,
-  ];
+  const lines = [readLine(result.read, result.malformed.length, source)];
 
   if (result.outcome === 'malformed') {
     lines.push(
       `Nothing was written, because ${count(result.malformed.length, 'record is', 'records are')} malformed:`,
     );
     lines.push(...listMalformed(result));
+    const them = result.malformed.length === 1 ? 'it' : 'them';
     lines.push(
-      `Fix them, or run again with --skip-malformed to import the ${count(tokenCount, 'other token')}.`,
+      tokenCount === 0
+        ? `Fix ${them} and run again.`
+        : `Fix ${them}, or run again with --skip-malformed to import the ${count(tokenCount, 'other token')}.`,
     );
+    return `${lines.join('\n')}\n`;
+  }
+  if (result.outcome === 'conflict' && result.failed !== undefined) {
+    const label = describePositionWithId(result.failed.position, result.failed.heldId ?? '');
+    lines.push(
+      `Nothing was written, because the store already holds the id of ${label} for another user.`,
+    );
+    lines.push('Run again without --keep-ids to give the tokens new ids.');
     return `${lines.join('\n')}\n`;
   }
 
@@ -93,6 +115,13 @@ export function formatSummary(result: ZohoImportResult, source: string, target: 
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+function readLine(read: number, malformed: number, source: string): string {
+  return (
+    `Read ${count(read, 'record')} from ${source}: ` +
+    `${count(read - malformed, 'token')}, ${malformed} malformed.`
+  );
 }
 
 function listMalformed(result: ZohoImportResult): string[] {

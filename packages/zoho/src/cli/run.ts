@@ -2,21 +2,30 @@
  * The `tokenstore-zoho` command: reads a Zoho token file or table, imports its tokens
  * into the store that `--to` names, and returns the exit status.
  */
+import { readFile } from 'node:fs/promises';
+
 import { isTokenStoreError, type TokenStore } from '@tokenstore/core';
 
-import { importZohoTokens } from '../import/import.js';
+import { checkZohoRecords, importZohoTokens } from '../import/import.js';
 import type { ZohoRecord } from '../import/records.js';
 import { readZohoTokenFile } from '../import/token-file.js';
 import { readZohoTokenTable } from '../import/token-table.js';
-import { HELP, USAGE, UsageError, parseArguments, type ImportSource } from './arguments.js';
-import { createProgressReporter, formatSummary, type OutputStream } from './report.js';
+import { HELP, USAGE, parseArguments, type ImportCommand, type ImportSource } from './arguments.js';
+import {
+  createProgressReporter,
+  formatReadLine,
+  formatSummary,
+  type OutputStream,
+} from './report.js';
 import {
   MissingAdapterError,
   describeTarget,
   maskPassword,
   openTarget,
   parseTarget,
+  type ImportTarget,
 } from './targets.js';
+import { UsageError } from './usage-error.js';
 
 /** Exit status: every token written, or skipped on request. */
 export const EXIT_OK = 0;
@@ -42,6 +51,10 @@ export async function runCommand(args: readonly string[], output: CommandOutput)
       stdout.write(HELP);
       return EXIT_OK;
     }
+    if (command.command === 'version') {
+      stdout.write(`${await readVersion()}\n`);
+      return EXIT_OK;
+    }
     target = parseTarget(command.target);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
@@ -49,25 +62,55 @@ export async function runCommand(args: readonly string[], output: CommandOutput)
     return EXIT_USAGE;
   }
 
-  let store: TokenStore | undefined;
+  let records: ZohoRecord[];
+  let store: TokenStore;
   try {
-    const records = await readSource(command.source);
+    records = await readSource(command.source);
     store = await openTarget(target);
-    const progress = createProgressReporter(stderr);
-    const result = await importZohoTokens(records, store, {
+  } catch (error) {
+    stderr.write(`tokenstore-zoho: ${describeError(error)}\n`);
+    return EXIT_FAILED;
+  }
+  try {
+    return await importRecords(records, store, command, target, output);
+  } finally {
+    await store.close().catch(() => undefined);
+  }
+}
+
+async function importRecords(
+  records: readonly ZohoRecord[],
+  store: TokenStore,
+  command: ImportCommand,
+  target: ImportTarget,
+  { stdout, stderr }: CommandOutput,
+): Promise<number> {
+  const source = describeSource(command.source);
+  const progress = createProgressReporter(stderr);
+  let result;
+  try {
+    result = await importZohoTokens(records, store, {
       onMalformed: command.skipMalformed ? 'skip' : 'stop',
       keepIds: command.keepIds,
       onProgress: progress.onProgress,
     });
-    progress.finish();
-    stdout.write(formatSummary(result, describeSource(command.source), describeTarget(target)));
-    return result.outcome === 'imported' ? EXIT_OK : EXIT_FAILED;
   } catch (error) {
-    stderr.write(`tokenstore-zoho: ${describeError(error)}\n`);
+    // The import throws only when its one read of the store, before any save, fails.
+    progress.finish();
+    stdout.write(formatReadLine(checkZohoRecords(records, command.keepIds), source));
+    stderr.write(`tokenstore-zoho: the target store cannot be read: ${describeError(error)}\n`);
     return EXIT_FAILED;
-  } finally {
-    await store?.close().catch(() => undefined);
   }
+  progress.finish();
+
+  stdout.write(formatSummary(result, source, describeTarget(target)));
+  return result.outcome === 'imported' ? EXIT_OK : EXIT_FAILED;
+}
+
+// The package's version, from the package.json next to dist/ and src/.
+async function readVersion(): Promise<string> {
+  const text = await readFile(new URL('../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
 }
 
 function readSource(source: ImportSource): Promise<ZohoRecord[]> {

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 import type { TokenStore } from '@tokenstore/core';
 
-import { UsageError } from './arguments.js';
+import { checkMysqlUrl } from './mysql-url.js';
+import { UsageError } from './usage-error.js';
 
 /** A parsed `--to` value. */
 export type ImportTarget =
@@ -30,22 +31,35 @@ const PACKAGES: Readonly<Record<ImportTarget['kind'], string>> = {
   mongodb: '@tokenstore/mongodb mongodb',
 };
 
+/** The accepted forms of `--to`, for the usage error. */
+const TARGET_FORMS =
+  'sqlite:PATH, file:PATH, a file:// URL, or a mysql://, mariadb://, redis://, rediss://, ' +
+  'mongodb:// or mongodb+srv:// URL';
+
 /**
  * Parses a `--to` value: `sqlite:PATH`, `file:PATH` (or a `file://` URL), or a
  * `mysql://`, `mariadb://`, `redis://`, `rediss://`, `mongodb://` or `mongodb+srv://`
  * URL. A MongoDB URL's path names the database.
  *
- * @throws UsageError for any other value.
+ * @throws UsageError for any other value, an in-memory SQLite database (it would be
+ *   lost when the command ends), and a MySQL URL that mysql2 cannot use.
  */
 export function parseTarget(target: string): ImportTarget {
   if (target.startsWith('file://')) {
-    return { kind: 'file', path: fileURLToPath(target) };
+    return { kind: 'file', path: filePathOf(target) };
   }
   const pathTarget = /^(sqlite|file):(.+)$/.exec(target);
   if (pathTarget !== null) {
-    return { kind: pathTarget[1] as 'sqlite' | 'file', path: pathTarget[2]! };
+    const [, kind, path] = pathTarget;
+    if (kind === 'sqlite' && path === ':memory:') {
+      throw new UsageError(
+        '--to sqlite::memory: is not a target: an in-memory SQLite database would be lost when the command ends',
+      );
+    }
+    return { kind: kind as 'sqlite' | 'file', path: path! };
   }
   if (/^(mysql|mariadb):\/\/./.test(target)) {
+    checkMysqlUrl(target, '--to');
     return { kind: 'mysql', url: target };
   }
   if (/^rediss?:\/\/./.test(target)) {
@@ -54,9 +68,7 @@ export function parseTarget(target: string): ImportTarget {
   if (/^mongodb(\+srv)?:\/\/./.test(target)) {
     return { kind: 'mongodb', url: target, database: databaseOf(target) };
   }
-  throw new UsageError(
-    '--to must be sqlite:PATH, file:PATH, or a mysql://, redis:// or mongodb:// URL',
-  );
+  throw new UsageError(`--to must be ${TARGET_FORMS}`);
 }
 
 /**
@@ -116,6 +128,14 @@ export function maskPassword(url: string): string {
 /** Describes a target for the summary, without a password. */
 export function describeTarget(target: ImportTarget): string {
   return 'path' in target ? `${target.kind}:${target.path}` : maskPassword(target.url);
+}
+
+function filePathOf(url: string): string {
+  try {
+    return fileURLToPath(url);
+  } catch {
+    throw new UsageError('--to is not a valid file:// URL: use file:///ABSOLUTE/PATH or file:PATH');
+  }
 }
 
 function databaseOf(url: string): string | undefined {
