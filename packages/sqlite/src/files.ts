@@ -42,7 +42,11 @@ export function prepareDatabaseFile(path: string, logger?: TokenStoreLogger): vo
 }
 
 // An empty file is a database SQLite has not written yet; any other needs the header.
+// What is not a regular file is left for SQLite to reject.
 function mayBeDatabase(path: string): boolean {
+  if (attempt('read the mode of', path, () => modeOf(path)) === undefined) {
+    return true;
+  }
   const header = Buffer.alloc(SQLITE_HEADER.length);
   const descriptor = attempt('open', path, () => openSync(path, 'r'));
   try {
