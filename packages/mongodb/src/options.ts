@@ -23,7 +23,10 @@ export interface MongoStoreOptions extends CommonStoreOptions {
    * bounded by `timeoutMs`.
    */
   client?: MongoClient;
-  /** The database of the collection. @default 'tokenstore' */
+  /**
+   * The database of the collection. @default the database named in `url`'s path (as in
+   * `mongodb://127.0.0.1:27017/tokens`), else 'tokenstore'
+   */
   database?: string;
   /** The collection of token records, one document per record. @default 'oauthtoken' */
   collection?: string;
@@ -83,7 +86,6 @@ export function resolveOptions(options: MongoStoreOptions, operation: string): R
   const {
     url,
     client,
-    database = DEFAULT_DATABASE,
     collection = DEFAULT_COLLECTION,
     appName = DEFAULT_APP_NAME,
     timeoutMs = DEFAULT_TIMEOUT_MS,
@@ -99,6 +101,8 @@ export function resolveOptions(options: MongoStoreOptions, operation: string): R
   if (client !== undefined && !isClientLike(client)) {
     throw invalid('client must be a MongoClient of the mongodb driver');
   }
+  const database = options.database ?? databaseOfUrl(url, invalid) ?? DEFAULT_DATABASE;
+  const databaseName = options.database === undefined ? 'the database in url' : 'database';
   if (
     typeof database !== 'string' ||
     database === '' ||
@@ -106,7 +110,7 @@ export function resolveOptions(options: MongoStoreOptions, operation: string): R
     Buffer.byteLength(database) > MAX_DATABASE_NAME_BYTES
   ) {
     throw invalid(
-      `database must be 1 to ${MAX_DATABASE_NAME_BYTES} bytes without spaces or any of / \\ . " $ * < > : | ?`,
+      `${databaseName} must be 1 to ${MAX_DATABASE_NAME_BYTES} bytes without spaces or any of / \\ . " $ * < > : | ?`,
     );
   }
   if (
@@ -128,6 +132,25 @@ export function resolveOptions(options: MongoStoreOptions, operation: string): R
     throw invalid(`timeoutMs must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`);
   }
   return { url, client, database, collection, appName, timeoutMs, logger };
+}
+
+// The path of a connection string names its default database, as the driver's
+// `client.db()` reads it; hosts may be a comma-separated list, so no URL parser is used.
+const URL_DATABASE = /^mongodb(?:\+srv)?:\/\/[^/?]*\/([^?]*)/;
+
+function databaseOfUrl(
+  url: string | undefined,
+  invalid: (detail: string) => TokenStoreError,
+): string | undefined {
+  const path = url === undefined ? undefined : URL_DATABASE.exec(url)?.[1];
+  if (path === undefined || path === '') {
+    return undefined;
+  }
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    throw invalid('the database in url is not valid percent-encoding');
+  }
 }
 
 function isClientLike(value: unknown): value is MongoClient {

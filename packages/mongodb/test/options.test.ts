@@ -8,6 +8,7 @@ import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 
 import { checkDriverVersion } from '../src/driver.js';
+import { resolveOptions } from '../src/options.js';
 import { SUPPORTED_DRIVER_RANGE, createMongoStore, type MongoStoreOptions } from '../src/index.js';
 
 const SERVER_URL = 'mongodb://127.0.0.1:1/';
@@ -64,6 +65,34 @@ describe('createMongoStore options', () => {
     expect(creationError({ url: SERVER_URL, database: 'tokens', collection: 'oauth.tokens' })).toBe(
       undefined,
     );
+  });
+});
+
+describe('the database of a store', () => {
+  const databaseOf = (options: MongoStoreOptions): string =>
+    resolveOptions(options, 'createMongoStore').database;
+
+  it('is the one named in the url', () => {
+    expect(databaseOf({ url: 'mongodb://127.0.0.1:1/zoho_tokens?appName=x' })).toBe('zoho_tokens');
+    expect(databaseOf({ url: 'mongodb://127.0.0.1:1,127.0.0.1:2/tokens%5Fa' })).toBe('tokens_a');
+  });
+
+  it('is the database option over the url', () => {
+    expect(databaseOf({ url: 'mongodb://127.0.0.1:1/zoho_tokens', database: 'mine' })).toBe('mine');
+  });
+
+  it('is tokenstore when neither names one', () => {
+    expect(databaseOf({ url: 'mongodb://127.0.0.1:1' })).toBe('tokenstore');
+    expect(databaseOf({ url: 'mongodb://127.0.0.1:1/?appName=x' })).toBe('tokenstore');
+    expect(databaseOf({ client: new MongoClient('mongodb://127.0.0.1:1/other') })).toBe(
+      'tokenstore',
+    );
+  });
+
+  it('rejects an invalid name in the url, naming where it came from', () => {
+    const error = creationError({ url: 'mongodb://127.0.0.1:1/a.b' });
+    expect(isTokenStoreError(error, 'INVALID_OPTIONS')).toBe(true);
+    expect((error as Error).message).toContain('the database in url must be');
   });
 });
 

@@ -158,6 +158,21 @@ describe.skipIf(server === undefined)(
       expect(names.sort()).toEqual(['tokens_a', 'tokens_a_claims', 'tokens_b', 'tokens_b_claims']);
     });
 
+    it('keeps records in the database its url names', async () => {
+      const database = randomName('from_url');
+      const client = await connectRawClient(url);
+      onTestFinished(async () => {
+        await client.db(database).dropDatabase();
+      });
+      const { alice } = createFixtures();
+      const store = openStore({ url: new URL(database, url).toString() });
+
+      const saved = await store.saveToken(alice.record);
+
+      const stored = await client.db(database).collection('oauthtoken').find().toArray();
+      expect(stored.map((document) => document._id)).toEqual([saved.id]);
+    });
+
     it('restarts on an emptied collection', async () => {
       const collection = randomName('emptied');
       const raw = await rawCollection(url, collection);
