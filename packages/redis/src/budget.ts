@@ -6,11 +6,25 @@
  */
 import { TokenStoreError } from '@tokenstore/core';
 
+import { connectionErrorName } from './errors.js';
+
+/**
+ * Returns the last connection error since the connection was last ready, or
+ * `undefined` while it is ready. A timeout names it as the reason for the wait.
+ */
+export type LastConnectionError = () => Error | undefined;
+
 /** The clock and deadline of one running operation. */
 export class OperationBudget {
   readonly #startedAt = performance.now();
+  readonly #lastConnectionError: LastConnectionError;
 
-  constructor(readonly timeoutMs: number) {}
+  constructor(
+    readonly timeoutMs: number,
+    lastConnectionError: LastConnectionError = () => undefined,
+  ) {
+    this.#lastConnectionError = lastConnectionError;
+  }
 
   /** Milliseconds since the operation started. */
   elapsed(): number {
@@ -22,9 +36,12 @@ export class OperationBudget {
     return Math.max(0, this.timeoutMs - this.elapsed());
   }
 
-  /** The error an operation rejects with when its time is up. */
+  /**
+   * The error an operation rejects with when its time is up. It names the last
+   * connection error, if any, which is also its `cause`.
+   */
   timeoutError(): TokenStoreError {
-    return timeoutError(this.timeoutMs);
+    return timeoutError(this.timeoutMs, this.#lastConnectionError());
   }
 
   /**
@@ -33,7 +50,7 @@ export class OperationBudget {
    */
   throwIfExpired(): void {
     if (this.elapsed() >= this.timeoutMs) {
-      throw timeoutError(this.timeoutMs);
+      throw this.timeoutError();
     }
   }
 
@@ -59,11 +76,12 @@ export class OperationBudget {
 export async function withTimeout<T>(
   timeoutMs: number,
   body: (budget: OperationBudget) => Promise<T>,
+  lastConnectionError?: LastConnectionError,
 ): Promise<T> {
-  const budget = new OperationBudget(timeoutMs);
+  const budget = new OperationBudget(timeoutMs, lastConnectionError);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(timeoutError(timeoutMs)), timeoutMs);
+    timer = setTimeout(() => reject(budget.timeoutError()), timeoutMs);
   });
   try {
     return await Promise.race([body(budget), timeout]);
@@ -72,6 +90,14 @@ export async function withTimeout<T>(
   }
 }
 
-function timeoutError(timeoutMs: number): TokenStoreError {
-  return new TokenStoreError('UNAVAILABLE', `Redis did not respond within ${timeoutMs} ms`);
+function timeoutError(timeoutMs: number, lastError: Error | undefined): TokenStoreError {
+  if (lastError === undefined) {
+    return new TokenStoreError('UNAVAILABLE', `Redis did not respond within ${timeoutMs} ms`);
+  }
+  return new TokenStoreError(
+    'UNAVAILABLE',
+    `timed out after ${timeoutMs} ms without a connection to Redis ` +
+      `(last connection error: ${connectionErrorName(lastError)})`,
+    { cause: lastError },
+  );
 }

@@ -2,12 +2,14 @@
  * The store's ioredis client: created from a URL with options that never queue or
  * re-send a command, or given by the caller. It connects on first use, reconnects by
  * itself after the server comes back, and reports its errors to the logger instead
- * of leaving them unhandled.
+ * of leaving them unhandled. A server that rejects the credentials fails the waiting
+ * calls at once, and an owned client then stops reconnecting until the next call.
  */
 import { TokenStoreError, invalidOptionsError, type TokenStoreLogger } from '@tokenstore/core';
 import { Redis, type RedisOptions } from 'ioredis';
 
 import type { OperationBudget } from './budget.js';
+import { connectionErrorName, credentialsError } from './errors.js';
 
 /** The maximum wait between two reconnect attempts, in milliseconds. */
 const MAX_RECONNECT_DELAY_MS = 1000;
@@ -35,16 +37,25 @@ export function safetyOptions(timeoutMs: number): RedisOptions {
   };
 }
 
+/** A call waiting for the connection to be ready. */
+interface ReadyWaiter {
+  resume(): void;
+  fail(error: TokenStoreError): void;
+}
+
 /** The client of one store, and what the store needs to know about it. */
 export class Connection {
   readonly client: Redis;
   readonly #owned: boolean;
   readonly #logger: TokenStoreLogger | undefined;
-  readonly #readyWaiters = new Set<() => void>();
+  readonly #readyWaiters = new Set<ReadyWaiter>();
   #failing = false;
+  #lastError: Error | undefined;
+  #stoppedByRejection = false;
   #droppedStream: object | undefined;
   readonly #onError = (error: Error): void => this.#reportError(error);
   readonly #onReady = (): void => this.#reportReady();
+  readonly #onEnd = (): void => this.#reconnectForWaiters();
 
   private constructor(client: Redis, owned: boolean, logger: TokenStoreLogger | undefined) {
     this.client = client;
@@ -52,6 +63,15 @@ export class Connection {
     this.#logger = logger;
     client.on('error', this.#onError);
     client.on('ready', this.#onReady);
+    client.on('end', this.#onEnd);
+  }
+
+  /**
+   * The client's last error since it was last ready, such as a refused connection, or
+   * `undefined` while the connection is ready.
+   */
+  get lastError(): Error | undefined {
+    return this.client.status === 'ready' ? undefined : this.#lastError;
   }
 
   /**
@@ -93,7 +113,9 @@ export class Connection {
    * Resolves once the client is connected and ready, connecting it on first use.
    * Waits for a reconnect in progress; the operation's own timeout bounds the wait.
    *
-   * @throws TokenStoreError `UNAVAILABLE` when the client was closed by its owner.
+   * @throws TokenStoreError `BACKEND` at once when the server rejects the credentials.
+   * @throws TokenStoreError `UNAVAILABLE` when the client was closed by its owner, or
+   *   when it is not ready in time (naming the last connection error).
    */
   async ready(budget: OperationBudget): Promise<void> {
     const { client } = this;
@@ -103,27 +125,31 @@ export class Connection {
     if (client.status === 'ready' && stream?.writable !== false) {
       return;
     }
-    if (client.status === 'end') {
+    if (client.status === 'end' && !this.#stoppedByRejection) {
       throw new TokenStoreError('UNAVAILABLE', 'the Redis client is closed');
     }
-    if (client.status === 'wait') {
-      client.connect().catch(() => {
-        // A failed first connect reaches the 'error' listener; ioredis retries by itself.
-      });
+    if (client.status === 'wait' || client.status === 'end') {
+      this.#connect();
     }
 
     // Each waiter leaves the set when its time is up, so that calls made during a long
     // outage hold no memory after they failed.
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.#readyWaiters.delete(done);
+        this.#readyWaiters.delete(waiter);
         reject(budget.timeoutError());
       }, budget.remainingMs());
-      const done = (): void => {
-        clearTimeout(timer);
-        resolve();
+      const waiter: ReadyWaiter = {
+        resume: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        fail: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       };
-      this.#readyWaiters.add(done);
+      this.#readyWaiters.add(waiter);
     });
     budget.throwIfExpired();
   }
@@ -149,6 +175,7 @@ export class Connection {
   /** Quits an owned client (or disconnects it when quitting fails); detaches from a given one. */
   async close(): Promise<void> {
     const { client } = this;
+    this.#stoppedByRejection = false;
     if (this.#owned) {
       if (client.status === 'ready') {
         await client.quit().catch(() => undefined);
@@ -157,13 +184,27 @@ export class Connection {
     }
     client.off('error', this.#onError);
     client.off('ready', this.#onReady);
+    client.off('end', this.#onEnd);
   }
 
-  // ioredis emits an error on every failed reconnect attempt: the first one of an
-  // outage is a warning, the others go to debug.
+  #connect(): void {
+    this.#stoppedByRejection = false;
+    this.client.connect().catch(() => {
+      // A failed connect reaches the 'error' listener; ioredis retries by itself.
+    });
+  }
+
   #reportError(error: Error): void {
-    const code = (error as { code?: unknown }).code;
-    const detail = typeof code === 'string' ? code : error.name;
+    this.#lastError = error;
+    const rejection = credentialsError(error);
+    if (rejection !== undefined) {
+      this.#stopAfterRejection(rejection);
+      return;
+    }
+
+    // ioredis emits an error on every failed reconnect attempt: the first one of an
+    // outage is a warning, the others go to debug.
+    const detail = connectionErrorName(error);
     if (this.#failing) {
       this.#logger?.debug?.(`Redis connection error (${detail})`);
       return;
@@ -172,10 +213,48 @@ export class Connection {
     this.#logger?.warn?.(`Redis connection error (${detail}); reconnecting`);
   }
 
-  #reportReady(): void {
+  // Reconnecting cannot fix rejected credentials, and each attempt would be one more
+  // failed login on the server. So the waiting calls fail now and an owned client
+  // disconnects. The next call connects again, in case the password was fixed on the
+  // server meanwhile. A given client reconnects on its owner's schedule.
+  #stopAfterRejection(rejection: TokenStoreError): void {
     const waiters = [...this.#readyWaiters];
     this.#readyWaiters.clear();
-    for (const resume of waiters) resume();
+    for (const waiter of waiters) waiter.fail(rejection);
+
+    // Each call tries again and is rejected again, so only the first rejection of a
+    // run of failures is a warning.
+    const reply = connectionErrorName(rejection.cause as Error);
+    const next = this.#owned
+      ? 'The store connects again on the next call.'
+      : 'Check the user name and password of the client.';
+    const message = `Redis rejected the credentials (${reply}). ${next}`;
+    if (this.#failing) {
+      this.#logger?.debug?.(message);
+    } else {
+      this.#logger?.warn?.(message);
+    }
+    this.#failing = true;
+
+    if (this.#owned) {
+      this.#stoppedByRejection = true;
+      this.client.disconnect();
+    }
+  }
+
+  // A call that arrived while the rejected connection was still closing waits for it:
+  // connect again once it is closed.
+  #reconnectForWaiters(): void {
+    if (this.#stoppedByRejection && this.#readyWaiters.size > 0) {
+      this.#connect();
+    }
+  }
+
+  #reportReady(): void {
+    this.#lastError = undefined;
+    const waiters = [...this.#readyWaiters];
+    this.#readyWaiters.clear();
+    for (const waiter of waiters) waiter.resume();
 
     if (this.#failing) {
       this.#failing = false;

@@ -19,6 +19,12 @@ const BUSY_REPLIES: ReadonlySet<string> = new Set([
 /** Error codes of replies that mean a key contains data of a form the store did not write. */
 const DATA_REPLIES: ReadonlySet<string> = new Set(['WRONGTYPE']);
 
+/**
+ * Error codes of replies that reject the client's credentials: a wrong user name or
+ * password (`WRONGPASS`), or none where the server requires one (`NOAUTH`).
+ */
+const CREDENTIALS_REPLIES: ReadonlySet<string> = new Set(['WRONGPASS', 'NOAUTH']);
+
 /** Node's codes for a connection that failed, broke or timed out. */
 const CONNECTION_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
@@ -54,8 +60,8 @@ const CLIENT_MESSAGES = [
  * - no connection, a lost connection, a timeout, too many clients, a server that is
  *   loading, busy with a script or out of memory: `UNAVAILABLE`;
  * - a key of the store that holds another type of value: `CORRUPT`;
- * - a refused command (read-only replica, missing ACL permission, wrong password) and
- *   anything else: `BACKEND`, with the reply's code in the message.
+ * - rejected credentials, a refused command (read-only replica, missing ACL
+ *   permission) and anything else: `BACKEND`, with the reply's code in the message.
  */
 export function classifyRedisError(error: unknown): TokenStoreError | undefined {
   if (!(error instanceof Error)) {
@@ -76,6 +82,9 @@ export function classifyRedisError(error: unknown): TokenStoreError | undefined 
   if (reply === undefined) {
     return undefined;
   }
+  if (CREDENTIALS_REPLIES.has(reply)) {
+    return fail('BACKEND', credentialsDetail(reply));
+  }
   if (BUSY_REPLIES.has(reply)) {
     return fail('UNAVAILABLE', `Redis cannot serve the call now (${reply})`);
   }
@@ -83,6 +92,38 @@ export function classifyRedisError(error: unknown): TokenStoreError | undefined 
     return fail('CORRUPT', `a key of the store holds a value of another type (${reply})`);
   }
   return fail('BACKEND', `Redis refused the command (${reply})`);
+}
+
+/**
+ * Returns the `BACKEND` error for a server that rejected the client's credentials
+ * while it connected, or `undefined` when `error` is no such rejection. The message
+ * names the reply's code only: the password never appears in it.
+ */
+export function credentialsError(error: Error): TokenStoreError | undefined {
+  const reply = replyCode(error);
+  if (reply === undefined || !CREDENTIALS_REPLIES.has(reply)) {
+    return undefined;
+  }
+  return new TokenStoreError('BACKEND', credentialsDetail(reply), { cause: error });
+}
+
+/**
+ * Returns a short name for a connection error that is safe to log or put in a
+ * message: Node's code (`ECONNREFUSED`), the code of a Redis reply, or the error's name.
+ */
+export function connectionErrorName(error: Error): string {
+  const systemCode = (error as { code?: unknown }).code;
+  if (typeof systemCode === 'string') {
+    return systemCode;
+  }
+  return replyCode(error) ?? error.name;
+}
+
+function credentialsDetail(reply: string): string {
+  return (
+    `the Redis server rejected the credentials (${reply}). ` +
+    'Check the user name and password in the url or client'
+  );
 }
 
 // ioredis gives server error replies the class name ReplyError.

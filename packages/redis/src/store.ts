@@ -13,7 +13,7 @@ import {
   type TokenStoreBackend,
 } from '@tokenstore/core';
 
-import { withTimeout } from './budget.js';
+import { withTimeout, type OperationBudget } from './budget.js';
 import {
   findRecord,
   readRecords,
@@ -52,23 +52,30 @@ class RedisBackend implements TokenStoreBackend {
     this.#timeoutMs = timeoutMs;
   }
 
+  // Runs one operation within the timeout. A timeout while there is no connection
+  // names the connection's last error, such as ECONNREFUSED.
+  #run<T>(body: (budget: OperationBudget) => Promise<T>): Promise<T> {
+    const { connection } = this.#context;
+    return withTimeout(this.#timeoutMs, body, () => connection.lastError);
+  }
+
   find(key: LookupKey): Promise<StoredToken | null> {
-    return withTimeout(this.#timeoutMs, async (budget) => {
+    return this.#run(async (budget) => {
       const { value } = await findRecord(this.#context, budget, key);
       return value?.record ?? null;
     });
   }
 
   save(token: OAuthToken, key: LookupKey | null): Promise<StoredToken> {
-    return withTimeout(this.#timeoutMs, (budget) => saveToken(this.#context, budget, token, key));
+    return this.#run((budget) => saveToken(this.#context, budget, token, key));
   }
 
   delete(id: string): Promise<void> {
-    return withTimeout(this.#timeoutMs, (budget) => deleteToken(this.#context, budget, id));
+    return this.#run((budget) => deleteToken(this.#context, budget, id));
   }
 
   list(): Promise<StoredToken[]> {
-    return withTimeout(this.#timeoutMs, async (budget) => {
+    return this.#run(async (budget) => {
       const recordKeys = await scanKeys(this.#context, budget, this.#context.keys.recordPattern);
       const { value } = await readRecords(this.#context, budget, [...recordKeys]);
       return value.filter((stored) => stored !== null).map((stored) => stored.record);
@@ -79,7 +86,7 @@ class RedisBackend implements TokenStoreBackend {
   // a save running meanwhile leaves either a whole record or none. Index keys left
   // behind by records that something else removed go last.
   clear(): Promise<void> {
-    return withTimeout(this.#timeoutMs, async (budget) => {
+    return this.#run(async (budget) => {
       const { keys } = this.#context;
       const storeKeys = await scanKeys(this.#context, budget, keys.storePattern);
       let pending = [...storeKeys].filter((key) => keys.isRecordKey(key));
