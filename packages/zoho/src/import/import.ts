@@ -8,17 +8,25 @@ import {
   type OAuthToken,
   type TokenStore,
   type TokenStoreErrorCode,
+  type UniqueField,
 } from '@tokenstore/core';
 
 import { markDuplicates } from './convert.js';
 import { findHeldIdOfAnotherUser } from './held-ids.js';
 import {
+  describePosition,
   describePositionWithId,
+  formatId,
   type MalformedRecord,
   type RecordPosition,
   type TokenRecord,
   type ZohoRecord,
 } from './records.js';
+import {
+  findForeseenConflict,
+  type ForeseenConflict,
+  type PlannedSave,
+} from './store-conflicts.js';
 
 /** Options of `importZohoTokens`. */
 export interface ZohoImportOptions {
@@ -55,8 +63,8 @@ export interface WrittenToken {
 }
 
 /**
- * The save that failed and stopped the import, or the token whose id stopped it
- * before the first save.
+ * The save that failed and stopped the import, or the token that stopped it before
+ * the first save (outcome `conflict`).
  */
 export interface FailedToken {
   position: RecordPosition;
@@ -67,6 +75,18 @@ export interface FailedToken {
   error: unknown;
   /** The token's Zoho id that the store already holds for another user (outcome `conflict`). */
   heldId?: string;
+  /**
+   * The unique field whose value another record would hold when this token is saved
+   * (outcome `conflict`, found before the first save).
+   */
+  field?: UniqueField;
+  /** The id of the record that holds that value (with `field`). */
+  holderId?: string;
+  /**
+   * The position of the earlier token whose save inserts the record that holds the
+   * value (with `field`), absent when the store held that record before the import.
+   */
+  holderPosition?: RecordPosition;
 }
 
 /** The outcome of an import, with every record's fate. */
@@ -75,8 +95,10 @@ export interface ZohoImportResult {
    * `imported`: every token was saved (malformed records skipped on request);
    * `malformed`: malformed records were found in `'stop'` mode, so nothing was written;
    * `failed`: a save failed, so the import stopped there;
-   * `conflict`: with `keepIds`, the store already holds the id of a token for another
-   * user, so nothing was written; `failed` names the first such token (code `CONFLICT`).
+   * `conflict`: a save would fail with `CONFLICT`, so nothing was written; `failed`
+   * names the first such token (code `CONFLICT`). Either, with `keepIds`, the store
+   * already holds the token's id for another user (`heldId`), or the saved record would
+   * hold a value of a unique field that another record holds (`field`, `holderId`).
    */
   outcome: 'imported' | 'malformed' | 'failed' | 'conflict';
   /** The number of records read: tokens and malformed records. */
@@ -85,7 +107,7 @@ export interface ZohoImportResult {
   written: WrittenToken[];
   /** Every malformed record. In `'skip'` mode these are the records skipped. */
   malformed: MalformedRecord[];
-  /** The save that failed (outcome `failed`), or the token whose id is taken (outcome `conflict`). */
+  /** The save that failed (outcome `failed`), or the token that would conflict (outcome `conflict`). */
   failed: FailedToken | undefined;
   /**
    * The tokens not saved because the import stopped: the tokens after a failed save, or
@@ -99,12 +121,15 @@ export interface ZohoImportResult {
  * `readZohoTokenTable`) into `store`, each with one `saveToken` call, in the records'
  * order. It checks every record before the first save; with `keepIds`, a repeated id
  * makes the later record malformed too, and an id that the store holds for another
- * user stops the import before the first save. A save that fails stops the import and
- * the result lists which tokens were written and which were not.
+ * user stops the import before the first save. So does a token whose save would write a
+ * user name, access, refresh or grant token that another record holds, as the store
+ * held it or as earlier tokens of the import leave it. A save that still fails, as when
+ * another writer changes the store during the import, stops the import, and the result
+ * lists which tokens were written and which were not.
  *
- * It never throws for malformed records, a taken id or a failed save; it returns them
+ * It never throws for malformed records, a conflict or a failed save; it returns them
  * in the result. It reads the store once with `getTokens` before the first save, to
- * tell inserts from updates and to check the ids, and throws the store's
+ * tell inserts from updates and to check for conflicts, and throws the store's
  * `TokenStoreError` when that read fails.
  */
 export async function importZohoTokens(
@@ -143,11 +168,25 @@ export async function importZohoTokens(
     }
   }
 
+  const saves: PlannedSave[] = tokens.map((record) => ({
+    position: record.position,
+    token: tokenToSave(record.token, keepIds),
+  }));
+  const conflict = findForeseenConflict(saves, held);
+  if (conflict !== undefined) {
+    return {
+      ...result,
+      outcome: 'conflict',
+      failed: valueConflict(saves[conflict.index]!.position, conflict),
+      notWritten: tokens.map((token) => token.position),
+    };
+  }
+
   const heldIds = new Set(held.map((stored) => stored.id));
   onProgress?.(0, tokens.length);
-  for (const [index, record] of tokens.entries()) {
+  for (const [index, record] of saves.entries()) {
     try {
-      const stored = await store.saveToken(tokenToSave(record.token, keepIds));
+      const stored = await store.saveToken(record.token);
       result.written.push({
         position: record.position,
         id: stored.id,
@@ -191,6 +230,27 @@ function idConflict(record: TokenRecord): FailedToken {
     { operation: 'importZohoTokens' },
   );
   return { position: record.position, code: error.code, message: error.message, error, heldId };
+}
+
+function valueConflict(position: RecordPosition, conflict: ForeseenConflict): FailedToken {
+  const { field, holderId, holderPosition } = conflict;
+  const label = describePosition(position);
+  const detail =
+    holderPosition === undefined
+      ? `${label} holds the ${field} of another record that the store already has ` +
+        `(id ${formatId(holderId)}); delete that record or correct ${label}, then import again`
+      : `${label} holds the ${field} of the record that ${describePosition(holderPosition)} ` +
+        'inserts; correct one of the two, then import again';
+  const error = new TokenStoreError('CONFLICT', detail, { operation: 'importZohoTokens' });
+  return {
+    position,
+    code: error.code,
+    message: error.message,
+    error,
+    field,
+    holderId,
+    ...(holderPosition === undefined ? {} : { holderPosition }),
+  };
 }
 
 function describeFailure(position: RecordPosition, error: unknown): FailedToken {

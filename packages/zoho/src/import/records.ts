@@ -51,7 +51,7 @@ export function describePosition(position: RecordPosition): string {
   if (position.id === undefined) {
     return `row ${position.row} (no id)`;
   }
-  return `row ${position.row} (id ${shortenId(position.id)})`;
+  return `row ${position.row} (id ${formatId(position.id)})`;
 }
 
 /**
@@ -60,11 +60,15 @@ export function describePosition(position: RecordPosition): string {
  */
 export function describePositionWithId(position: RecordPosition, id: string): string {
   return 'line' in position
-    ? `line ${position.line} (id ${shortenId(id)})`
+    ? `line ${position.line} (id ${formatId(id)})`
     : describePosition(position);
 }
 
-function shortenId(id: string): string {
+/**
+ * Formats a record id for messages: at most 40 characters, with quotes and control
+ * characters escaped as in JSON.
+ */
+export function formatId(id: string): string {
   const shown = id.length > MAX_SHOWN_ID_LENGTH ? `${id.slice(0, MAX_SHOWN_ID_LENGTH)}...` : id;
   return JSON.stringify(shown).slice(1, -1);
 }

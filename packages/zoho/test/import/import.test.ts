@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import type { OAuthToken, TokenStore } from '@tokenstore/core';
 import { describe, expect, it } from 'vitest';
 
 import {
@@ -20,6 +21,22 @@ import {
   withoutId,
   zohoRow,
 } from './support.js';
+
+/**
+ * Returns `store` with another writer that saves `token` just before the import's
+ * save number `saveNumber` (1-based) reaches the store.
+ */
+function withWriterBeforeSave(store: TokenStore, saveNumber: number, token: OAuthToken) {
+  let saves = 0;
+  return {
+    ...store,
+    saveToken: async (input: Parameters<TokenStore['saveToken']>[0]) => {
+      saves += 1;
+      if (saves === saveNumber) await store.saveToken(token);
+      return store.saveToken(input);
+    },
+  };
+}
 
 const REDIRECT_WITH_COMMA = 'https://app.example.test/cb?scope=a,b';
 
@@ -73,14 +90,15 @@ describe.each(STORE_KINDS)('importZohoTokens into %s', (kind) => {
   it('stops at a save that fails and lists the rest as not written', async () => {
     const store = openStore(kind);
     const rows = [1, 2, 3, 4, 5].map((id) => zohoRow(id, `user${id}`));
-    // Another user already has the third token's refresh token.
-    await store.saveToken({
+    // Another writer gives the third token's refresh token to another user during the
+    // import, after the check before the first save.
+    const raced = withWriterBeforeSave(store, 3, {
       userName: 'mallory@example.test',
       refreshToken: rows[2]!.refreshToken,
     });
     const records = parseZohoTokenFile([TS_HEADER, ...rows.map(tsLine)].join('\n'));
 
-    const result = await importZohoTokens(records, store);
+    const result = await importZohoTokens(records, raced);
 
     expect(result.outcome).toBe('failed');
     expect(result.written.map((token) => token.position)).toEqual([{ line: 2 }, { line: 3 }]);
@@ -90,6 +108,75 @@ describe.each(STORE_KINDS)('importZohoTokens into %s', (kind) => {
     expect(result.notWritten).toEqual([{ line: 5 }, { line: 6 }]);
     const names = (await store.getTokens()).map((token) => token.userName).sort();
     expect(names).toEqual(['mallory@example.test', 'user1@example.test', 'user2@example.test']);
+  });
+
+  it('writes nothing when a token holds a value of another held record', async () => {
+    const store = openStore(kind);
+    const rows = [1, 2, 3, 4].map((id) => zohoRow(id, `user${id}`));
+    const mallory = await store.saveToken({
+      userName: 'mallory@example.test',
+      refreshToken: rows[2]!.refreshToken,
+    });
+    const records = parseZohoTokenFile([TS_HEADER, ...rows.map(tsLine)].join('\n'));
+
+    const result = await importZohoTokens(records, store);
+
+    expect(result.outcome).toBe('conflict');
+    expect(result.written).toEqual([]);
+    expect(result.failed).toMatchObject({
+      position: { line: 4 },
+      code: 'CONFLICT',
+      field: 'refreshToken',
+      holderId: mallory.id,
+    });
+    expect(result.failed?.holderPosition).toBeUndefined();
+    expect(result.failed?.message).toBe(
+      'importZohoTokens: line 4 holds the refreshToken of another record that the store ' +
+        `already has (id ${mallory.id}); delete that record or correct line 4, then import again`,
+    );
+    expect(result.notWritten).toEqual([{ line: 2 }, { line: 3 }, { line: 4 }, { line: 5 }]);
+    expect(await store.getTokens()).toEqual([mallory]);
+  });
+
+  it('lets a token take a value that an earlier token frees', async () => {
+    const store = openStore(kind);
+    await store.saveToken({ userName: 'alice@example.test', accessToken: '1000.at.old.0001' });
+    // Alice's new access token replaces the old one, which bob's line then holds.
+    const alice = zohoRow(1, 'alice');
+    const bob = zohoRow(2, 'bob', { accessToken: '1000.at.old.0001' });
+    const records = parseZohoTokenFile([TS_HEADER, tsLine(alice), tsLine(bob)].join('\n'));
+
+    const result = await importZohoTokens(records, store);
+
+    expect(result.outcome).toBe('imported');
+    expect(result.written.map((token) => token.updated)).toEqual([true, false]);
+    const bobRecord = await store.findToken({ userName: 'bob@example.test' });
+    expect(bobRecord?.accessToken).toBe('1000.at.old.0001');
+    expect((await store.findToken({ userName: 'alice@example.test' }))?.accessToken).toBe(
+      alice.accessToken,
+    );
+  });
+
+  it('finds a conflict with a value that an earlier token keeps', async () => {
+    const store = openStore(kind);
+    const held = await store.saveToken({
+      userName: 'alice@example.test',
+      refreshToken: '1000.rt.kept.0001',
+    });
+    // Alice's line has no refresh token, so her record keeps the held one.
+    const alice = zohoRow(1, 'alice', { refreshToken: '' });
+    const bob = zohoRow(2, 'bob', { refreshToken: '1000.rt.kept.0001' });
+    const records = parseZohoTokenFile([TS_HEADER, tsLine(alice), tsLine(bob)].join('\n'));
+
+    const result = await importZohoTokens(records, store);
+
+    expect(result.outcome).toBe('conflict');
+    expect(result.failed).toMatchObject({
+      position: { line: 3 },
+      field: 'refreshToken',
+      holderId: held.id,
+    });
+    expect(await store.getTokens()).toEqual([held]);
   });
 });
 
@@ -187,6 +274,58 @@ describe('importZohoTokens with keepIds', () => {
       'importZohoTokens: the store already holds the id of row 1 (id 7) for another user; ' +
         'import without keepIds to give the tokens new ids',
     );
+  });
+});
+
+describe('importZohoTokens conflict check', () => {
+  it('names the earlier token that inserts the holder of a value', async () => {
+    const store = openStore('memory');
+    // Records built by a caller, without the readers' check for repeated values.
+    const records: ZohoRecord[] = [
+      { kind: 'token', position: { row: 1 }, token: { userName: 'a', refreshToken: 'R' } },
+      { kind: 'token', position: { row: 2 }, token: { userName: 'b', accessToken: 'A' } },
+      { kind: 'token', position: { row: 3 }, token: { userName: 'c', refreshToken: 'R' } },
+    ];
+
+    const result = await importZohoTokens(records, store);
+
+    expect(result.outcome).toBe('conflict');
+    expect(result.failed).toMatchObject({
+      position: { row: 3 },
+      field: 'refreshToken',
+      holderPosition: { row: 1 },
+    });
+    expect(result.failed?.message).toBe(
+      'importZohoTokens: row 3 (no id) holds the refreshToken of the record that row 1 (no id) ' +
+        'inserts; correct one of the two, then import again',
+    );
+    expect(await store.getTokens()).toEqual([]);
+  });
+
+  it('checks the id before the values with keepIds', async () => {
+    const store = openStore('memory');
+    await store.saveToken({ id: '1', userName: 'zed@example.test', accessToken: 'ZED' });
+    const rows = [zohoRow(2, 'bob', { accessToken: 'ZED' }), zohoRow(1, 'alice')];
+    const records = parseZohoTokenFile([TS_HEADER, ...rows.map(tsLine)].join('\n'));
+
+    const result = await importZohoTokens(records, store, { keepIds: true });
+
+    expect(result.outcome).toBe('conflict');
+    expect(result.failed).toMatchObject({ position: { line: 3 }, heldId: '1' });
+    expect(result.failed?.field).toBeUndefined();
+  });
+
+  it('finds a conflict of a token updated by its held id', async () => {
+    const store = openStore('memory');
+    await store.saveToken({ id: '1', userName: 'alice@example.test', accessToken: 'old' });
+    const other = await store.saveToken({ userName: 'zed@example.test', grantToken: 'G' });
+    const row = zohoRow(1, 'alice', { grantToken: 'G' });
+    const records = parseZohoTokenFile(`${TS_HEADER}\n${tsLine(row)}`);
+
+    const result = await importZohoTokens(records, store, { keepIds: true });
+
+    expect(result.outcome).toBe('conflict');
+    expect(result.failed).toMatchObject({ field: 'grantToken', holderId: other.id });
   });
 });
 
