@@ -124,10 +124,13 @@ describe('tokenstore-zoho import', () => {
     ]);
   });
 
-  it('exits 1 and lists what was not written when a save fails', async () => {
+  it('writes nothing and exits 1 when a token holds a value of a held record', async () => {
     const target = join(temporaryFolder(), 'tokens.db');
     const seed = createSqliteStore({ path: target });
-    await seed.saveToken({ userName: 'mallory@example.test', refreshToken: CAROL.refreshToken });
+    const mallory = await seed.saveToken({
+      userName: 'mallory@example.test',
+      refreshToken: CAROL.refreshToken,
+    });
     await seed.close();
     const from = writeTokenFile([
       tsLine(ALICE),
@@ -139,11 +142,14 @@ describe('tokenstore-zoho import', () => {
     const run = await runCommand(['import', '--from', from, '--to', `sqlite:${target}`]);
 
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('Wrote 2 of 4 tokens to');
-    expect(run.stdout).toMatch(/Failed: line 4: CONFLICT: .*refreshToken/);
-    expect(run.stdout).toContain('Not written: 1 token (line 5).');
-    expect(run.stdout).not.toContain(CAROL.refreshToken);
-    expect(await sqliteContent(target)).toHaveLength(3);
+    expect(run.stdout).toBe(
+      `Read 4 records from ${from}: 4 tokens, 0 malformed.\n` +
+        'Nothing was written, because line 4 holds the refreshToken of another record ' +
+        `that the store already has (id ${mallory.id}).\n` +
+        'Delete that record from the store or correct line 4, then run again.\n',
+    );
+    expect(run.stderr).toBe('');
+    expect(await sqliteContent(target)).toEqual([mallory]);
   });
 
   it('says that the target store cannot be read, after the read line', async () => {

@@ -2,10 +2,11 @@
  * The command's output: progress while it saves, and the summary at the end. Both name
  * records by line or row and never show a token value or a client secret.
  */
-import type { ZohoImportResult } from '../import/import.js';
+import type { FailedToken, ZohoImportResult } from '../import/import.js';
 import {
   describePosition,
   describePositionWithId,
+  formatId,
   type RecordPosition,
   type ZohoRecord,
 } from '../import/records.js';
@@ -81,11 +82,7 @@ export function formatSummary(result: ZohoImportResult, source: string, target: 
     return `${lines.join('\n')}\n`;
   }
   if (result.outcome === 'conflict' && result.failed !== undefined) {
-    const label = describePositionWithId(result.failed.position, result.failed.heldId ?? '');
-    lines.push(
-      `Nothing was written, because the store already holds the id of ${label} for another user.`,
-    );
-    lines.push('Run again without --keep-ids to give the tokens new ids.');
+    lines.push(...describeConflict(result.failed));
     return `${lines.join('\n')}\n`;
   }
 
@@ -122,6 +119,29 @@ function readLine(read: number, malformed: number, source: string): string {
     `Read ${count(read, 'record')} from ${source}: ` +
     `${count(read - malformed, 'token')}, ${malformed} malformed.`
   );
+}
+
+function describeConflict(failed: FailedToken): string[] {
+  const label = describePosition(failed.position);
+  if (failed.field === undefined) {
+    const labelWithId = describePositionWithId(failed.position, failed.heldId ?? '');
+    return [
+      `Nothing was written, because the store already holds the id of ${labelWithId} for another user.`,
+      'Run again without --keep-ids to give the tokens new ids.',
+    ];
+  }
+  if (failed.holderPosition !== undefined) {
+    return [
+      `Nothing was written, because ${label} holds the ${failed.field} of the record that ` +
+        `${describePosition(failed.holderPosition)} inserts.`,
+      'Correct one of the two, then run again.',
+    ];
+  }
+  return [
+    `Nothing was written, because ${label} holds the ${failed.field} of another record ` +
+      `that the store already has (id ${formatId(failed.holderId ?? '')}).`,
+    `Delete that record from the store or correct ${label}, then run again.`,
+  ];
 }
 
 function listMalformed(result: ZohoImportResult): string[] {
