@@ -4,9 +4,86 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import { importZohoTokens, type ZohoRecord } from '../src/import/index.js';
-import { formatSummary } from '../src/cli/report.js';
-import { openStore } from './import/support.js';
+import { importZohoTokens, parseZohoTokenFile, type ZohoRecord } from '../src/import/index.js';
+import { createProgressReporter, formatSummary } from '../src/cli/report.js';
+import { TS_HEADER, openStore, tsLine, zohoRow } from './import/support.js';
+
+/** A stream that records what is written, as a terminal or as a pipe. */
+function recordingStream(isTTY: boolean) {
+  const writes: string[] = [];
+  return { isTTY, writes, write: (text: string) => writes.push(text) };
+}
+
+function tokenFile(count: number, malformedAt: number[] = []): string {
+  const lines = Array.from({ length: count }, (_, index) => {
+    const change = malformedAt.includes(index) ? { expiry: 'soon' } : {};
+    return tsLine(zohoRow(index + 1, `user${index + 1}`, change));
+  });
+  return [TS_HEADER, ...lines].join('\n');
+}
+
+describe('progress on a terminal', () => {
+  it('redraws at most every 100 ms of the clock', () => {
+    const stream = recordingStream(true);
+    let clock = 0;
+    const progress = createProgressReporter(stream, { now: () => clock });
+
+    for (let done = 0; done <= 20_000; done += 1) {
+      progress.onProgress(done, 20_000);
+      clock += 1;
+    }
+    progress.finish();
+
+    const redraws = stream.writes.filter((text) => text.startsWith('\r'));
+    // One redraw at 0 ms, one per 100 ms of the 20,000 ms, and one at the last save.
+    expect(redraws.length).toBeLessThanOrEqual(202);
+    expect(redraws.length).toBeGreaterThanOrEqual(200);
+    expect(redraws.at(-1)).toBe('\rsaved 20000 of 20000 tokens (100%)');
+    expect(stream.writes.at(-1)).toBe('\n');
+  });
+
+  it('draws the latest count when the saves stop early', () => {
+    const stream = recordingStream(true);
+    const progress = createProgressReporter(stream, { now: () => 0 });
+
+    for (let done = 0; done <= 5; done += 1) progress.onProgress(done, 10);
+    progress.finish();
+
+    expect(stream.writes).toEqual([
+      '\rsaved 0 of 10 tokens (0%)',
+      '\rsaved 5 of 10 tokens (50%)',
+      '\n',
+    ]);
+  });
+
+  it('redraws a few times in an import of 20,000 tokens', async () => {
+    const store = openStore('memory');
+    const records = parseZohoTokenFile(tokenFile(20_000));
+    const stream = recordingStream(true);
+    const progress = createProgressReporter(stream);
+
+    const started = performance.now();
+    const result = await importZohoTokens(records, store, { onProgress: progress.onProgress });
+    progress.finish();
+    const elapsed = performance.now() - started;
+
+    expect(result.outcome).toBe('imported');
+    const redraws = stream.writes.filter((text) => text.startsWith('\r'));
+    expect(redraws.length).toBeLessThanOrEqual(Math.ceil(elapsed / 100) + 2);
+    expect(redraws.at(-1)).toBe('\rsaved 20000 of 20000 tokens (100%)');
+  });
+
+  it('writes a line at every tenth to a pipe', () => {
+    const stream = recordingStream(false);
+    const progress = createProgressReporter(stream, { now: () => 0 });
+
+    for (let done = 0; done <= 100; done += 1) progress.onProgress(done, 100);
+    progress.finish();
+
+    expect(stream.writes).toHaveLength(11);
+    expect(stream.writes.at(-1)).toBe('saved 100 of 100 tokens (100%)\n');
+  });
+});
 
 describe('summary of a conflict found before the first save', () => {
   it('names the earlier line that inserts the holder', async () => {

@@ -20,25 +20,49 @@ export interface OutputStream {
 // A longer list of positions is cut, with a count of the rest.
 const MAX_LISTED_POSITIONS = 20;
 
+/** Options of `createProgressReporter`. */
+export interface ProgressOptions {
+  /** The shortest time between two redraws of the line on a terminal, in milliseconds. @default 100 */
+  redrawIntervalMs?: number;
+  /** The clock, in milliseconds. @default performance.now */
+  now?: () => number;
+}
+
 /**
  * Returns an `onProgress` callback that reports on `stream`: on a terminal one line
- * that is rewritten after every save, otherwise a line at every tenth of the tokens.
- * Call the returned `finish` once the saves are over.
+ * that is redrawn at most every `redrawIntervalMs` and at the last save, otherwise a
+ * line at every tenth of the tokens. Call the returned `finish` once the saves are
+ * over: it draws the latest count if the line does not show it yet.
  */
-export function createProgressReporter(stream: OutputStream): {
+export function createProgressReporter(
+  stream: OutputStream,
+  options: ProgressOptions = {},
+): {
   onProgress: (done: number, total: number) => void;
   finish: () => void;
 } {
+  const { redrawIntervalMs = 100, now = () => performance.now() } = options;
   let lastTenth = -1;
+  let lastDrawAt = -Infinity;
+  let undrawn: string | undefined;
   let rewriting = false;
 
+  const draw = (text: string): void => {
+    stream.write(`\r${text}`);
+    rewriting = true;
+    undrawn = undefined;
+    lastDrawAt = now();
+  };
   const onProgress = (done: number, total: number): void => {
     if (total === 0) return;
     const percent = Math.floor((done / total) * 100);
     const text = `saved ${done} of ${count(total, 'token')} (${percent}%)`;
     if (stream.isTTY) {
-      stream.write(`\r${text}`);
-      rewriting = true;
+      if (done === total || now() - lastDrawAt >= redrawIntervalMs) {
+        draw(text);
+      } else {
+        undrawn = text;
+      }
       return;
     }
     const tenth = Math.floor((done / total) * 10);
@@ -48,6 +72,7 @@ export function createProgressReporter(stream: OutputStream): {
     }
   };
   const finish = (): void => {
+    if (undrawn !== undefined) draw(undrawn);
     if (rewriting) stream.write('\n');
     rewriting = false;
   };
