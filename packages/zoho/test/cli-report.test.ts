@@ -2,6 +2,7 @@
  * The command's progress line and summary, on the results of real imports into stores
  * in memory and SQLite.
  */
+import type { OAuthToken, TokenStore } from '@tokenstore/core';
 import { describe, expect, it } from 'vitest';
 
 import { importZohoTokens, parseZohoTokenFile, type ZohoRecord } from '../src/import/index.js';
@@ -12,6 +13,19 @@ import { TS_HEADER, openStore, tsLine, zohoRow } from './import/support.js';
 function recordingStream(isTTY: boolean) {
   const writes: string[] = [];
   return { isTTY, writes, write: (text: string) => writes.push(text) };
+}
+
+/** Returns `store` with another writer that saves `token` before the save `saveNumber`. */
+function withWriterBeforeSave(store: TokenStore, saveNumber: number, token: OAuthToken) {
+  let saves = 0;
+  return {
+    ...store,
+    saveToken: async (input: Parameters<TokenStore['saveToken']>[0]) => {
+      saves += 1;
+      if (saves === saveNumber) await store.saveToken(token);
+      return store.saveToken(input);
+    },
+  };
 }
 
 function tokenFile(count: number, malformedAt: number[] = []): string {
@@ -82,6 +96,74 @@ describe('progress on a terminal', () => {
 
     expect(stream.writes).toHaveLength(11);
     expect(stream.writes.at(-1)).toBe('saved 100 of 100 tokens (100%)\n');
+  });
+});
+
+describe('summary of tokens not written', () => {
+  it('shows consecutive lines as one range', async () => {
+    const store = openStore('sqlite');
+    const rows = parseZohoTokenFile(tokenFile(40));
+    const raced = withWriterBeforeSave(store, 3, {
+      userName: 'mallory@example.test',
+      refreshToken: zohoRow(3, 'user3').refreshToken,
+    });
+
+    const result = await importZohoTokens(rows, raced);
+    const summary = formatSummary(result, 'zoho_tokens.csv', 'sqlite:tokens.db');
+
+    expect(result.outcome).toBe('failed');
+    expect(summary).toContain(
+      'Wrote 2 of 40 tokens to sqlite:tokens.db, then the import stopped.\n',
+    );
+    expect(summary).toContain('Failed: line 4: CONFLICT: ');
+    expect(summary).toContain('Not written: 37 tokens (lines 5–41).\n');
+  });
+
+  it('splits the range at skipped malformed lines', async () => {
+    const store = openStore('memory');
+    const rows = parseZohoTokenFile(tokenFile(30, [10, 12]));
+    const raced = withWriterBeforeSave(store, 3, {
+      userName: 'mallory@example.test',
+      refreshToken: zohoRow(3, 'user3').refreshToken,
+    });
+
+    const result = await importZohoTokens(rows, raced, { onMalformed: 'skip' });
+    const summary = formatSummary(result, 'zoho_tokens.csv', 'memory');
+
+    expect(summary).toContain('Not written: 25 tokens (lines 5–11, line 13, lines 15–31).\n');
+  });
+
+  it('lists at most 20 entries and counts the rest', async () => {
+    const store = openStore('memory');
+    // Every other line is malformed, so no two tokens left are on consecutive lines.
+    const malformed = Array.from({ length: 30 }, (_, index) => 2 * index + 1);
+    const rows = parseZohoTokenFile(tokenFile(60, malformed));
+    const raced = withWriterBeforeSave(store, 1, {
+      userName: 'mallory@example.test',
+      refreshToken: zohoRow(1, 'user1').refreshToken,
+    });
+
+    const result = await importZohoTokens(rows, raced, { onMalformed: 'skip' });
+    const summary = formatSummary(result, 'zoho_tokens.csv', 'memory');
+
+    const lines = Array.from({ length: 20 }, (_, index) => `line ${4 + 2 * index}`);
+    expect(summary).toContain(`Not written: 29 tokens (${lines.join(', ')} and 9 more).\n`);
+  });
+
+  it('shows consecutive table rows as one range', async () => {
+    const store = openStore('memory');
+    const records: ZohoRecord[] = [1, 2, 3, 4, 5].map((row) => ({
+      kind: 'token',
+      position: { row, id: String(row) },
+      token: { userName: `user${row}`, accessToken: `A${row}` },
+    }));
+    const raced = withWriterBeforeSave(store, 2, { userName: 'mallory', accessToken: 'A2' });
+
+    const result = await importZohoTokens(records, raced);
+    const summary = formatSummary(result, 'the table oauthtoken', 'memory');
+
+    expect(summary).toContain('Failed: row 2 (id 2): CONFLICT: ');
+    expect(summary).toContain('Not written: 3 tokens (rows 3–5).\n');
   });
 });
 

@@ -175,11 +175,42 @@ function listMalformed(result: ZohoImportResult): string[] {
   );
 }
 
+// Lists positions with runs of consecutive lines or rows as ranges (`lines 4–9`),
+// at most MAX_LISTED_POSITIONS entries, then the count of the positions left out.
 function listPositions(positions: readonly RecordPosition[]): string {
   if (positions.length === 0) return '';
-  const shown = positions.slice(0, MAX_LISTED_POSITIONS).map(describePosition);
-  const rest = positions.length - shown.length;
-  return ` (${shown.join(', ')}${rest > 0 ? ` and ${rest} more` : ''})`;
+  const runs = consecutiveRuns(positions);
+  const shown = runs.slice(0, MAX_LISTED_POSITIONS);
+  const listed = shown.reduce((sum, run) => sum + run.length, 0);
+  const rest = positions.length - listed;
+  const entries = shown.map(describeRun).join(', ');
+  return ` (${entries}${rest > 0 ? ` and ${rest} more` : ''})`;
+}
+
+function consecutiveRuns(positions: readonly RecordPosition[]): RecordPosition[][] {
+  const runs: RecordPosition[][] = [];
+  let run: RecordPosition[] = [];
+  for (const position of positions) {
+    const previous = run.at(-1);
+    if (previous !== undefined && numberOf(position) !== numberOf(previous) + 1) {
+      runs.push(run);
+      run = [];
+    }
+    run.push(position);
+  }
+  runs.push(run);
+  return runs;
+}
+
+function describeRun(run: readonly RecordPosition[]): string {
+  const first = run[0]!;
+  if (run.length === 1) return describePosition(first);
+  const unit = 'line' in first ? 'lines' : 'rows';
+  return `${unit} ${numberOf(first)}–${numberOf(run.at(-1)!)}`;
+}
+
+function numberOf(position: RecordPosition): number {
+  return 'line' in position ? position.line : position.row;
 }
 
 function count(value: number, singular: string, plural = `${singular}s`): string {
