@@ -103,6 +103,31 @@ describe.skipIf(!provided.available)(`tokenstore-zoho import from MySQL${skipNot
     );
   });
 
+  it('masks a password given as a query parameter of the source', async () => {
+    const password = decodeURIComponent(databaseUrl.password);
+    const queryUrl = new URL(databaseUrl);
+    queryUrl.password = '';
+    // mysql2 3.x skips a `password` parameter (the URL's own password field wins, even
+    // when empty), but takes `password1`, the first factor of a multi-factor login.
+    queryUrl.searchParams.set('password1', password);
+    const target = join(temporaryFolder(), 'tokens.db');
+
+    const run = await runCommand([
+      'import',
+      '--from',
+      queryUrl.toString(),
+      '--table',
+      'zoho_tokens',
+      '--to',
+      `sqlite:${target}`,
+    ]);
+
+    expect(run.code).toBe(0);
+    const masked = queryUrl.toString().replace(/password1=[^&]*/, 'password1=***');
+    expect(run.stdout).toContain(`Read 3 records from the table zoho_tokens of ${masked}: `);
+    expect(`${run.stdout}${run.stderr}`).not.toContain(password);
+  });
+
   it('exits 1 for a table that does not exist', async () => {
     const run = await runCommand([
       'import',

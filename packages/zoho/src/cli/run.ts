@@ -17,10 +17,10 @@ import {
   formatSummary,
   type OutputStream,
 } from './report.js';
+import { maskUrl } from './mask-url.js';
 import {
   MissingAdapterError,
   describeTarget,
-  maskPassword,
   openTarget,
   parseTarget,
   type ImportTarget,
@@ -122,7 +122,7 @@ function readSource(source: ImportSource): Promise<ZohoRecord[]> {
 function describeSource(source: ImportSource): string {
   return source.kind === 'file'
     ? source.path
-    : `the table ${source.table} of ${maskPassword(source.url)}`;
+    : `the table ${source.table} of ${maskUrl(source.url)}`;
 }
 
 // Messages of tokenstore errors never hold secrets. Other errors can quote anything (a

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 import type { TokenStore } from '@tokenstore/core';
 
+import { maskUrl } from './mask-url.js';
 import { checkMysqlUrl } from './mysql-url.js';
 import { UsageError } from './usage-error.js';
 
@@ -112,22 +113,9 @@ export async function openTarget(target: ImportTarget): Promise<TokenStore> {
   }
 }
 
-/** Returns a URL with its password replaced by `***`, for messages. */
-export function maskPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password === '') return url;
-    parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    // A URL that cannot be parsed might still hold a password after the user name.
-    return url.replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:***@');
-  }
-}
-
 /** Describes a target for the summary, without a password. */
 export function describeTarget(target: ImportTarget): string {
-  return 'path' in target ? `${target.kind}:${target.path}` : maskPassword(target.url);
+  return 'path' in target ? `${target.kind}:${target.path}` : maskUrl(target.url);
 }
 
 function filePathOf(url: string): string {
