@@ -1,19 +1,22 @@
 /**
- * The tokenstore-zoho command into a Redis server started for the tests, run in a
- * child process: what the summary shows of the target URL, and where the tokens land.
+ * The tokenstore-zoho command into Redis and MongoDB servers started for the tests,
+ * run in a child process: what the summary shows of the target URL, and where the
+ * tokens land.
  */
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { provideServer } from '@tokenstore/conformance/servers';
+import { createMongoStore } from '@tokenstore/mongodb';
 import { createRedisStore } from '@tokenstore/redis';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 
 import { TS_HEADER, temporaryFolder, tsLine, zohoRow } from './import/support.js';
 
-const redis = await provideServer('redis');
+const [redis, mongodb] = await Promise.all([provideServer('redis'), provideServer('mongodb')]);
 
 const BIN = fileURLToPath(new URL('../bin/tokenstore-zoho.js', import.meta.url));
 
@@ -38,6 +41,7 @@ function writeTokenFile(): string {
 
 afterAll(async () => {
   if (redis.available) await redis.server.close();
+  if (mongodb.available) await mongodb.server.close();
 });
 
 const redisSkip = redis.available ? '' : ` (skipped: ${redis.reason})`;
@@ -60,5 +64,43 @@ describe.skipIf(!redis.available)(`tokenstore-zoho import into Redis${redisSkip}
       await store.close();
     });
     expect(await store.findToken({ userName: 'bob@example.test' })).not.toBeNull();
+  });
+});
+
+const mongoSkip = mongodb.available ? '' : ` (skipped: ${mongodb.reason})`;
+
+describe.skipIf(!mongodb.available)(`tokenstore-zoho import into MongoDB${mongoSkip}`, () => {
+  it('writes to the database of the URL and names it', async () => {
+    if (!mongodb.available) return;
+    const from = writeTokenFile();
+    const database = `zoho_${randomBytes(4).toString('hex')}`;
+    const url = new URL(mongodb.server.url);
+    url.pathname = `/${database}`;
+
+    const run = await runCommand(['import', '--from', from, '--to', url.toString()]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`Wrote 2 tokens to ${url.toString()} (database ${database}).\n`);
+    const store = createMongoStore({ url: mongodb.server.url, database });
+    onTestFinished(() => store.close());
+    expect(await store.getTokens()).toHaveLength(2);
+  });
+
+  it('names the default database when the URL names none', async () => {
+    if (!mongodb.available) return;
+    const from = writeTokenFile();
+
+    const run = await runCommand(['import', '--from', from, '--to', mongodb.server.url]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      `Wrote 2 tokens to ${mongodb.server.url} (database tokenstore).\n`,
+    );
+    const store = createMongoStore({ url: mongodb.server.url, database: 'tokenstore' });
+    onTestFinished(async () => {
+      await store.deleteTokens();
+      await store.close();
+    });
+    expect(await store.getTokens()).toHaveLength(2);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 
-import { isTokenStoreError, type TokenStore } from '@tokenstore/core';
+import { isTokenStoreError } from '@tokenstore/core';
 
 import { checkZohoRecords, importZohoTokens } from '../import/import.js';
 import type { ZohoRecord } from '../import/records.js';
@@ -18,13 +18,7 @@ import {
   type OutputStream,
 } from './report.js';
 import { maskUrl } from './mask-url.js';
-import {
-  MissingAdapterError,
-  describeTarget,
-  openTarget,
-  parseTarget,
-  type ImportTarget,
-} from './targets.js';
+import { MissingAdapterError, openTarget, parseTarget, type OpenedTarget } from './targets.js';
 import { UsageError } from './usage-error.js';
 
 /** Exit status: every token written, or skipped on request. */
@@ -63,26 +57,25 @@ export async function runCommand(args: readonly string[], output: CommandOutput)
   }
 
   let records: ZohoRecord[];
-  let store: TokenStore;
+  let opened: OpenedTarget;
   try {
     records = await readSource(command.source);
-    store = await openTarget(target);
+    opened = await openTarget(target);
   } catch (error) {
     stderr.write(`tokenstore-zoho: ${describeError(error)}\n`);
     return EXIT_FAILED;
   }
   try {
-    return await importRecords(records, store, command, target, output);
+    return await importRecords(records, opened, command, output);
   } finally {
-    await store.close().catch(() => undefined);
+    await opened.store.close().catch(() => undefined);
   }
 }
 
 async function importRecords(
   records: readonly ZohoRecord[],
-  store: TokenStore,
+  { store, description }: OpenedTarget,
   command: ImportCommand,
-  target: ImportTarget,
   { stdout, stderr }: CommandOutput,
 ): Promise<number> {
   const source = describeSource(command.source);
@@ -103,7 +96,7 @@ async function importRecords(
   }
   progress.finish();
 
-  stdout.write(formatSummary(result, source, describeTarget(target)));
+  stdout.write(formatSummary(result, source, description));
   return result.outcome === 'imported' ? EXIT_OK : EXIT_FAILED;
 }
 

@@ -16,7 +16,14 @@ export type ImportTarget =
   | { kind: 'file'; path: string }
   | { kind: 'mysql'; url: string }
   | { kind: 'redis'; url: string }
-  | { kind: 'mongodb'; url: string; database: string | undefined };
+  | { kind: 'mongodb'; url: string };
+
+/** The store of a target, and how the summary names it. */
+export interface OpenedTarget {
+  store: TokenStore;
+  /** The target without secrets, such as `sqlite:tokens.db`. */
+  description: string;
+}
 
 /** A store adapter that is not installed, with the command that installs it. */
 export class MissingAdapterError extends Error {
@@ -40,7 +47,7 @@ const TARGET_FORMS =
 /**
  * Parses a `--to` value: `sqlite:PATH`, `file:PATH` (or a `file://` URL), or a
  * `mysql://`, `mariadb://`, `redis://`, `rediss://`, `mongodb://` or `mongodb+srv://`
- * URL. A MongoDB URL's path names the database.
+ * URL. The MongoDB adapter takes the database from a MongoDB URL's path.
  *
  * @throws UsageError for any other value, an in-memory SQLite database (it would be
  *   lost when the command ends), and a MySQL URL that mysql2 cannot use.
@@ -67,39 +74,40 @@ export function parseTarget(target: string): ImportTarget {
     return { kind: 'redis', url: target };
   }
   if (/^mongodb(\+srv)?:\/\/./.test(target)) {
-    return { kind: 'mongodb', url: target, database: databaseOf(target) };
+    return { kind: 'mongodb', url: target };
   }
   throw new UsageError(`--to must be ${TARGET_FORMS}`);
 }
 
 /**
- * Creates the store of a target.
+ * Creates the store of a target, with the description the summary shows.
  *
  * @throws MissingAdapterError when the adapter package or its driver is not installed.
  */
-export async function openTarget(target: ImportTarget): Promise<TokenStore> {
+export async function openTarget(target: ImportTarget): Promise<OpenedTarget> {
   try {
     switch (target.kind) {
       case 'sqlite': {
         const { createSqliteStore } = await import('@tokenstore/sqlite');
-        return createSqliteStore({ path: target.path });
+        return opened(createSqliteStore({ path: target.path }), `sqlite:${target.path}`);
       }
       case 'file': {
         const { createFileStore } = await import('@tokenstore/file');
-        return createFileStore({ path: target.path });
+        return opened(createFileStore({ path: target.path }), `file:${target.path}`);
       }
       case 'mysql': {
         const { createMysqlStore } = await import('@tokenstore/mysql');
-        return createMysqlStore({ url: target.url });
+        return opened(createMysqlStore({ url: target.url }), maskUrl(target.url));
       }
       case 'redis': {
         const { createRedisStore } = await import('@tokenstore/redis');
-        return createRedisStore({ url: target.url });
+        return opened(createRedisStore({ url: target.url }), maskUrl(target.url));
       }
       case 'mongodb': {
-        const { createMongoStore } = await import('@tokenstore/mongodb');
-        const database = target.database === undefined ? {} : { database: target.database };
-        return createMongoStore({ url: target.url, ...database });
+        const { createMongoStore, DEFAULT_DATABASE } = await import('@tokenstore/mongodb');
+        const store = createMongoStore({ url: target.url });
+        const database = mongoDatabaseOf(target.url) ?? DEFAULT_DATABASE;
+        return opened(store, `${maskUrl(target.url)} (database ${database})`);
       }
     }
   } catch (error) {
@@ -113,9 +121,8 @@ export async function openTarget(target: ImportTarget): Promise<TokenStore> {
   }
 }
 
-/** Describes a target for the summary, without a password. */
-export function describeTarget(target: ImportTarget): string {
-  return 'path' in target ? `${target.kind}:${target.path}` : maskUrl(target.url);
+function opened(store: TokenStore, description: string): OpenedTarget {
+  return { store, description };
 }
 
 function filePathOf(url: string): string {
@@ -126,7 +133,15 @@ function filePathOf(url: string): string {
   }
 }
 
-function databaseOf(url: string): string | undefined {
-  const path = /^mongodb(?:\+srv)?:\/\/[^/]*\/([^?]*)/.exec(url)?.[1];
-  return path === undefined || path === '' ? undefined : decodeURIComponent(path);
+// The database the MongoDB adapter takes from a URL's path when no `database` option
+// is given: the path's text before the query, percent-decoded. The adapter has already
+// rejected a path that does not decode when this runs.
+function mongoDatabaseOf(url: string): string | undefined {
+  const path = /^mongodb(?:\+srv)?:\/\/[^/?]*\/([^?]*)/.exec(url)?.[1];
+  if (path === undefined || path === '') return undefined;
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
