@@ -135,7 +135,7 @@ export function resolveOptions(options: MongoStoreOptions, operation: string): R
 }
 
 // The path of a connection string names its default database, as the driver's
-// `client.db()` reads it; hosts may be a comma-separated list, so no URL parser is used.
+// `client.db()` reads it. Hosts may be a comma-separated list, so no URL parser is used.
 const URL_DATABASE = /^mongodb(?:\+srv)?:\/\/[^/?]*\/([^?]*)/;
 
 function databaseOfUrl(

@@ -9,7 +9,7 @@ import { importZohoTokens, parseZohoTokenFile, type ZohoRecord } from '../src/im
 import { createProgressReporter, formatSummary } from '../src/cli/report.js';
 import { TS_HEADER, openStore, tsLine, zohoRow } from './import/support.js';
 
-/** A stream that records what is written, as a terminal or as a pipe. */
+/** Returns a stream that records what is written, as a terminal or as a pipe. */
 function recordingStream(isTTY: boolean) {
   const writes: string[] = [];
   return { isTTY, writes, write: (text: string) => writes.push(text) };

@@ -124,7 +124,7 @@ describe('tokenstore-zoho import', () => {
     ]);
   });
 
-  it('writes nothing and exits 1 when a token holds a value of a held record', async () => {
+  it('exits 1 on a stored value conflict', async () => {
     const target = join(temporaryFolder(), 'tokens.db');
     const seed = createSqliteStore({ path: target });
     const mallory = await seed.saveToken({
@@ -152,7 +152,7 @@ describe('tokenstore-zoho import', () => {
     expect(await sqliteContent(target)).toEqual([mallory]);
   });
 
-  it('says that the target store cannot be read, after the read line', async () => {
+  it('reports an unreadable target store', async () => {
     const from = writeTokenFile([tsLine(ALICE)]);
     const folder = temporaryFolder();
     // A regular file where the database's folder would be.
@@ -169,7 +169,7 @@ describe('tokenstore-zoho import', () => {
     expect(run.stderr).not.toContain('saved');
   });
 
-  it('writes nothing with --keep-ids when the store holds an id for another user', async () => {
+  it('exits 1 on a kept id conflict', async () => {
     const target = join(temporaryFolder(), 'tokens.db');
     const seed = createSqliteStore({ path: target });
     await seed.saveToken({ id: '1', userName: 'zed@example.test', grantToken: 'ZEDGRANT' });
@@ -255,7 +255,7 @@ describe('tokenstore-zoho import', () => {
     expect(run.stdout.endsWith(ending)).toBe(true);
   });
 
-  it('exits 1 with a message for a file that is not a token file', async () => {
+  it('exits 1 for a non-token file', async () => {
     const from = join(temporaryFolder(), 'notes.csv');
     writeFileSync(from, 'name,value\nx,1\n');
     const target = join(temporaryFolder(), 'tokens.db');

@@ -97,7 +97,9 @@ export function parseArguments(args: readonly string[]): ParsedArguments {
     throw new UsageError('missing command: the only command is import');
   }
   if (positionals[0] !== 'import') {
-    throw new UsageError(`unknown command ${JSON.stringify(positionals[0])}`);
+    throw new UsageError(
+      `unknown command ${JSON.stringify(positionals[0])}: the only command is import`,
+    );
   }
   if (positionals.length > 1) {
     throw new UsageError(`unexpected argument ${JSON.stringify(positionals[1])}`);

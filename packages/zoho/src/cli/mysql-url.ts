@@ -9,11 +9,11 @@ import { UsageError } from './usage-error.js';
 const SSL_PROFILES: readonly string[] = ['Amazon RDS'];
 
 /**
- * Throws a `UsageError` when mysql2 cannot connect with `url`. That is a URL that
- * does not parse (often a password with an `@`, `:`, `/` or `#` that is not
- * percent-encoded, or a port that is not a number), names no host or no database, or
- * has an `ssl` parameter that mysql2 rejects. Messages never show the URL, because a
- * URL that does not parse cannot be masked reliably.
+ * Throws a `UsageError` when mysql2 cannot connect with `url`: the URL does not parse,
+ * names no host or no database, or has an `ssl` parameter that mysql2 rejects. A URL
+ * often fails to parse because of a password with an `@`, `:`, `/` or `#` that is not
+ * percent-encoded, or a port that is not a number. Messages never show the URL, because
+ * a URL that does not parse cannot be masked reliably.
  */
 export function checkMysqlUrl(url: string, option: string): void {
   let parsed: URL;

@@ -23,7 +23,7 @@ export type ZohoCell = string | Uint8Array | number | bigint | null | undefined;
 /** A Zoho record: cells by Zoho column name (`user_name`, `refresh_token`, ...). */
 export type ZohoCells = Readonly<Record<string, ZohoCell>>;
 
-/** How the source names a column in messages, where it differs from Zoho's schema. */
+/** Column names for messages, where the source names a column unlike Zoho's schema. */
 export type ColumnLabels = Partial<Record<TokenField, string>>;
 
 // Zoho's Python SDK sample wrote the text 'null' for a missing value; the other SDKs
@@ -33,10 +33,10 @@ const WHOLE_NUMBER = /^-?\d+$/;
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
- * Converts the cells of one record into a token, or into a malformed record that says
- * why it cannot be imported. Empty cells and the text `null` are "no value"; the
- * expiry must be a whole number of epoch milliseconds; the token must pass the core's
- * validation and carry an access, refresh or grant token.
+ * Converts the cells of one record into a token, or into a malformed record with the
+ * reason it cannot be imported. Empty cells and the text `null` are "no value". The
+ * expiry must be a whole number of epoch milliseconds, and the token must pass the
+ * core's validation and carry an access, refresh or grant token.
  */
 export function convertZohoCells(
   cells: ZohoCells,
@@ -78,9 +78,9 @@ export function convertZohoCells(
 }
 
 /**
- * Returns the records with every token that holds the same user name, access,
- * refresh or grant token as an earlier token turned into a malformed record that
- * names the earlier one. With `checkIds`, a repeated id counts too.
+ * Returns the records, with each token that repeats the user name, access, refresh or
+ * grant token of an earlier token turned into a malformed record naming the earlier
+ * one. With `checkIds`, a repeated id counts too.
  */
 export function markDuplicates(
   records: readonly ZohoRecord[],
@@ -110,7 +110,7 @@ export function markDuplicates(
   });
 }
 
-// Returns the cell as text, null when it holds no value, or why it cannot be read.
+// Returns the cell as text, null when it is empty, or the reason it cannot be read.
 function readText(cell: ZohoCell): string | null | { problem: string } {
   let text: string;
   if (cell === null || cell === undefined) {

@@ -4,9 +4,10 @@
  * record malformed. The delimiters are ASCII bytes, which never occur inside a
  * multi-byte UTF-8 sequence.
  *
- * It reads what both kinds of Zoho SDK write: Python's `csv` module (values with a
- * comma, quote or line break in double quotes, quotes doubled, `\r\n` line ends) and
- * the TypeScript and Node SDKs (values joined with commas, `\n` line ends, no quoting).
+ * It reads what both kinds of Zoho SDK write. Python's `csv` module puts a value with a
+ * comma, quote or line break in double quotes, doubles quotes and ends lines with
+ * `\r\n`. The TypeScript and Node SDKs join values with commas, with no quoting, and
+ * end lines with `\n`.
  */
 
 /** A record: the line it starts on and its fields, unquoted. */
@@ -148,7 +149,7 @@ class CsvParser {
     this.#line += 1;
   }
 
-  // Moves to the start of the line after the one that holds `from`.
+  // Moves to the start of the line after the one that contains offset `from`.
   #skipToNextLine(from: number): void {
     let offset = from;
     while (offset < this.#bytes.length && !isLineBreak(this.#bytes[offset])) {

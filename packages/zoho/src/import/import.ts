@@ -40,7 +40,8 @@ export interface ZohoImportOptions {
    * Saves each token with Zoho's id. By default the ids are dropped, so the store gives
    * every new record an id of its own and an id from Zoho can never update a record the
    * store keeps under that id. With `keepIds`, the import writes nothing when the store
-   * already holds the id of a token for another user (outcome `conflict`). @default false
+   * already has a record with a token's id for another user (outcome `conflict`).
+   * @default false
    */
   keepIds?: boolean;
   /**
@@ -56,7 +57,7 @@ export interface WrittenToken {
   /** The id of the record in the store. */
   id: string;
   /**
-   * True when the save updated a record that the store held before the import (the
+   * True when the save updated a record that was in the store before the import (the
    * same user name, or another lookup key), rather than inserting a new one.
    */
   updated: boolean;
@@ -80,11 +81,11 @@ export interface FailedToken {
    * (outcome `conflict`, found before the first save).
    */
   field?: UniqueField;
-  /** The id of the record that holds that value (with `field`). */
+  /** The id of the record that contains that value (with `field`). */
   holderId?: string;
   /**
-   * The position of the earlier token whose save inserts the record that holds the
-   * value (with `field`), absent when the store held that record before the import.
+   * The position of the earlier token whose save inserts the record that contains the
+   * value (with `field`). Absent when that record was in the store before the import.
    */
   holderPosition?: RecordPosition;
 }
@@ -97,8 +98,8 @@ export interface ZohoImportResult {
    * `failed`: a save failed, so the import stopped there;
    * `conflict`: a save would fail with `CONFLICT`, so nothing was written; `failed`
    * names the first such token (code `CONFLICT`). Either, with `keepIds`, the store
-   * already holds the token's id for another user (`heldId`), or the saved record would
-   * hold a value of a unique field that another record holds (`field`, `holderId`).
+   * has a record with the token's id for another user (`heldId`), or the saved record
+   * would contain a unique value that another record contains (`field`, `holderId`).
    */
   outcome: 'imported' | 'malformed' | 'failed' | 'conflict';
   /** The number of records read: tokens and malformed records. */
@@ -119,13 +120,15 @@ export interface ZohoImportResult {
 /**
  * Saves the tokens of `records` (from `readZohoTokenFile`, `parseZohoTokenFile` or
  * `readZohoTokenTable`) into `store`, each with one `saveToken` call, in the records'
- * order. It checks every record before the first save; with `keepIds`, a repeated id
- * makes the later record malformed too, and an id that the store holds for another
- * user stops the import before the first save. So does a token whose save would write a
- * user name, access, refresh or grant token that another record holds, as the store
- * held it or as earlier tokens of the import leave it. A save that still fails, as when
- * another writer changes the store during the import, stops the import, and the result
- * lists which tokens were written and which were not.
+ * order. It checks every record before the first save. With `keepIds`, a repeated id
+ * makes the later record malformed too.
+ *
+ * Two cases stop the import before the first save: with `keepIds`, an id that the store
+ * has for another user; and a token whose save would write a user name, access, refresh
+ * or grant token that another record contains, in the store as it was or as earlier
+ * tokens of the import leave it. A save that still fails (another writer changed the
+ * store during the import, say) stops the import, and the result lists which tokens
+ * were written and which were not.
  *
  * It never throws for malformed records, a conflict or a failed save; it returns them
  * in the result. It reads the store once with `getTokens` before the first save, to
@@ -154,11 +157,13 @@ export async function importZohoTokens(
     return { ...result, outcome: 'malformed', notWritten: tokens.map((token) => token.position) };
   }
 
-  const held = await store.getTokens();
+  // NOTE: the whole input and every stored record are in memory at once (about 365 MB
+  // for 100,000 tokens); a paged read of the store would bound the second part.
+  const storedRecords = await store.getTokens();
   if (keepIds) {
-    const taken = findHeldIdOfAnotherUser(tokens, held);
-    if (taken !== undefined) {
-      const failed = idConflict(taken);
+    const idOfAnotherUser = findHeldIdOfAnotherUser(tokens, storedRecords);
+    if (idOfAnotherUser !== undefined) {
+      const failed = idConflict(idOfAnotherUser);
       return {
         ...result,
         outcome: 'conflict',
@@ -172,7 +177,7 @@ export async function importZohoTokens(
     position: record.position,
     token: tokenToSave(record.token, keepIds),
   }));
-  const conflict = findForeseenConflict(saves, held);
+  const conflict = findForeseenConflict(saves, storedRecords);
   if (conflict !== undefined) {
     return {
       ...result,
@@ -182,7 +187,7 @@ export async function importZohoTokens(
     };
   }
 
-  const heldIds = new Set(held.map((stored) => stored.id));
+  const heldIds = new Set(storedRecords.map((stored) => stored.id));
   onProgress?.(0, tokens.length);
   for (const [index, record] of saves.entries()) {
     try {

@@ -4,12 +4,12 @@
  */
 import type { OAuthToken } from '@tokenstore/core';
 
-/** Where a record starts in a token file: its 1-based line number. */
+/** The position of a record in a token file: the 1-based line it starts on. */
 export interface FilePosition {
   line: number;
 }
 
-/** Where a record is in a token table: its 1-based row number in read order, and Zoho's id. */
+/** The position of a record in a token table: its 1-based row in read order, and Zoho's id. */
 export interface TablePosition {
   row: number;
   /** The row's `id` cell as text, absent when the cell is empty. */
@@ -19,7 +19,7 @@ export interface TablePosition {
 /** The position of a record in its source. */
 export type RecordPosition = FilePosition | TablePosition;
 
-/** A record that holds a token the import can save. */
+/** A record with a token that the import can save. */
 export interface TokenRecord {
   kind: 'token';
   position: RecordPosition;

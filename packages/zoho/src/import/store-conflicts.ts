@@ -1,8 +1,8 @@
 /**
  * The check that every token can be saved without a `CONFLICT`, run on the records
- * that the store held before the import. It applies the store's own rules from the
- * core to a copy of those records, save by save, so that each token sees what the
- * tokens before it will have written.
+ * that were in the store before the import. It applies the core's rules to a copy of
+ * those records, save by save, so the check of each token includes what the tokens
+ * before it will have written.
  */
 import {
   UNIQUE_FIELDS,
@@ -28,13 +28,13 @@ export interface PlannedSave {
 export interface ForeseenConflict {
   /** The index of the token in the planned saves. */
   index: number;
-  /** The unique field whose value another record holds. */
+  /** The unique field whose value another record contains. */
   field: UniqueField;
-  /** The id of the record that holds the value. */
+  /** The id of the record that contains the value. */
   holderId: string;
   /**
    * The position of the earlier token whose save inserts the holder, or `undefined`
-   * when the store held that record before the import.
+   * when that record was in the store before the import.
    */
   holderPosition: RecordPosition | undefined;
 }

@@ -13,7 +13,7 @@ import type { ZohoRecord } from './records.js';
 /**
  * The columns of a token file are the Zoho schema's, in its order (`TOKEN_FIELDS`). The
  * Python SDK names the second column `user_name`, the TypeScript and Node SDKs
- * `user_mail`; files written before the SDKs kept the API domain have nine columns,
+ * `user_mail`. Files written before the SDKs kept the API domain have nine columns,
  * without `api_domain`.
  */
 const FILE_FIELDS = TOKEN_FIELDS;
@@ -51,8 +51,8 @@ export async function readZohoTokenFile(path: string): Promise<ZohoRecord[]> {
  * A record is malformed when its number of fields differs from the header's (a value
  * with a comma that the TypeScript SDK wrote without quotes), a quote is never closed,
  * a value is not UTF-8, the expiry is not a whole number, the core rejects the token,
- * the record holds no access, refresh or grant token, or it holds the same user name,
- * access, refresh or grant token as an earlier record.
+ * the record has no access, refresh or grant token, or it repeats the user name,
+ * access, refresh or grant token of an earlier record.
  *
  * @throws TokenStoreError `INVALID_OPTIONS` when `content` is neither a string nor a
  *   `Uint8Array` (such as a `Buffer`), or the header is not the header of a Zoho token file.
@@ -69,7 +69,7 @@ export function parseZohoTokenFile(content: string | Uint8Array): ZohoRecord[] {
   return parseTokenFile(bytes, { operation: 'parseZohoTokenFile', source: 'the content is' });
 }
 
-/** What messages about the header name: the function and the file. */
+/** The names that messages about the header use: the function and the file. */
 interface HeaderContext {
   operation: string;
   /** The subject of the message, such as `tokens.csv is`. */

@@ -50,10 +50,10 @@ const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const OPTIONAL_COLUMNS: ReadonlySet<string> = new Set([ZOHO_COLUMNS.apiDomain]);
 
 /**
- * Reads every row of a Zoho token table and returns one record per row, in the order
- * of the ids (shorter ids first, so Zoho's numeric ids come in numeric order): a token,
- * or a malformed record with the row's position and the reason. Cells that hold bytes
- * are decoded as UTF-8. A row is malformed for the same reasons as a line of a token
+ * Reads every row of a Zoho token table and returns one record per row: a token, or a
+ * malformed record with the row's position and the reason. Rows come in the order of
+ * their ids, shorter ids first, so Zoho's numeric ids come in numeric order. Cells of
+ * bytes are decoded as UTF-8. A row is malformed for the same reasons as a line of a token
  * file (see `parseZohoTokenFile`).
  *
  * @throws TokenStoreError `INVALID_OPTIONS` for invalid options, a missing mysql2

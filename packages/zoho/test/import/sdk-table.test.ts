@@ -136,7 +136,7 @@ describe.skipIf(!provided.available)(`a Zoho DBStore table${skipNote}`, () => {
     await admin?.end();
   });
 
-  it('holds the first ten rows written by the SDK, which fails from the eleventh', async () => {
+  it('has ten SDK rows, the eleventh failed', async () => {
     expect(sdkOutcomes.slice(0, SDK_ROWS).map((outcome) => outcome.status)).toEqual(
       Array(SDK_ROWS).fill('fulfilled'),
     );

@@ -120,7 +120,8 @@ describe('parseZohoTokenFile', () => {
     const [record] = parseZohoTokenFile(`${TS_HEADER}\n${tsLine(row)}`);
 
     expect(record?.kind).toBe('token');
-    expect(record?.kind === 'token' && record.token).toEqual({ id: '1', ...expectedToken(row) });
+    const token = record?.kind === 'token' ? record.token : undefined;
+    expect(token).toEqual({ id: '1', ...expectedToken(row) });
   });
 
   it('reports a line with too many or too few fields', () => {

@@ -1,8 +1,8 @@
 /**
- * A real OAuth server on 127.0.0.1 that answers the Zoho CRM SDK as Zoho's accounts
- * server and CRM API would: the token endpoint (multipart requests, `api_domain` in the
- * responses), and `GET /crm/v8/users?type=CurrentUser` and `GET /crm/v8/org`, which the
- * SDK calls for a new token, to name its user `<email>:<organization zgid>`.
+ * A real OAuth server on 127.0.0.1 that responds to the Zoho CRM SDK as Zoho's accounts
+ * server and CRM API would. It has the token endpoint (multipart requests, `api_domain`
+ * in the responses), and `GET /crm/v8/users?type=CurrentUser` and `GET /crm/v8/org`,
+ * which the SDK calls for a new token to name its user `<email>:<organization zgid>`.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -15,14 +15,14 @@ export interface AccountsServer {
   tokenUrl: string;
   /** Runs the authorization step for `userName` and returns the code: the SDK's grant token. */
   grantToken(userName: string): Promise<string>;
-  /** How many CurrentUser lookups the server answered. */
+  /** The number of CurrentUser lookups the server has served. */
   userLookups(): number;
 }
 
 /** The organization id (`zgid`) the server reports; the SDK appends it to user names. */
 export const ORGANIZATION_ID = '7000000000001';
 
-/** The user name the SDK gives a token of the user with this email address. */
+/** Returns the user name that the SDK gives a token of the user with this email address. */
 export function sdkUserName(email: string): string {
   return `${email}:${ORGANIZATION_ID}`;
 }

@@ -32,16 +32,17 @@ export interface AuthorizationServerOptions {
    */
   accessTokenLifetimeSeconds?: number;
   /**
-   * `'zoho'` makes the server behave as Zoho's accounts server where the Zoho CRM SDKs
-   * rely on it: token requests may come as multipart form data, token responses carry
-   * `api_domain` (this server's own origin, so that API calls come back here), and
-   * protected resources take the `Zoho-oauthtoken` authorization scheme besides `Bearer`.
+   * The protocol variant. `'zoho'` makes the server behave as Zoho's accounts server
+   * where the Zoho CRM SDKs rely on it. Token requests may come as multipart form data,
+   * and token responses carry `api_domain` (this server's own origin, so that API calls
+   * come back here). Protected resources take the `Zoho-oauthtoken` authorization scheme
+   * besides `Bearer`.
    * @default 'oauth'
    */
   dialect?: 'oauth' | 'zoho';
   /**
-   * Further protected resources answered with JSON: `GET` on the path (matched without
-   * the query) with a valid access token gets what the function returns for the token's user.
+   * Further protected resources that return JSON, by path (matched without the query).
+   * A `GET` with a valid access token receives what the function returns for the token's user.
    * @default {}
    */
   resources?: Readonly<Record<string, (user: GrantUser, url: URL) => unknown>>;

@@ -63,7 +63,7 @@ async function parseMultipart(body: Buffer, contentType: string): Promise<Record
 
 /**
  * Wraps a node:http request, its URL and its parsed body as the library's `Request`.
- * The library takes form fields only from an urlencoded body, as RFC 6749 asks, so a
+ * The library takes form fields only from an urlencoded body, as RFC 6749 requires, so a
  * multipart body is presented to it as the urlencoded form it was parsed into.
  */
 export function toOAuthRequest(
